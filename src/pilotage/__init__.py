@@ -1,0 +1,3 @@
+"""Pilotage: marketing-management cockpit."""
+
+__version__ = "0.1.0.dev0"
