@@ -1,4 +1,4 @@
-"""B2C customers: first orders from the arrivals, then BG/NBD repeat buying with Gamma-Gamma values."""
+"""B2C customers: first orders, then BG/NBD repeat buying with Gamma-Gamma order values."""
 
 from __future__ import annotations
 

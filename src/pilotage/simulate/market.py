@@ -249,7 +249,8 @@ def _ground_truth(
         "outcome": {
             "unit": "leads" if config.kind == "b2b" else "new customers",
             "value_per_unit": value,
-            "daily_model": "units[t] ~ Poisson(baseline[t] + sum_c beta_c * sat_c(adstock_c(spend_c))[t])",
+            "daily_model": "units[t] ~ Poisson(baseline[t] "
+            "+ sum_c beta_c * sat_c(adstock_c(spend_c))[t])",
             "roi_definition": "value_per_unit * sum_t contribution_c[t] / sum_t spend_c[t], "
             "spend_c = daily sum of the spend table's cost for channel c",
         },

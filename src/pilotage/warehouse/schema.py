@@ -132,7 +132,8 @@ def conform(name: str, data: dict[str, object] | pa.Table) -> pa.Table:
     extra = [c for c in table.column_names if c not in schema.names]
     if missing or extra:
         raise SchemaError(
-            f"table {name!r}: missing columns {missing or 'none'}, unexpected columns {extra or 'none'}"
+            f"table {name!r}: missing columns {missing or 'none'}, "
+            f"unexpected columns {extra or 'none'}"
         )
     columns = []
     for field in schema:
