@@ -31,7 +31,9 @@ def web_traffic(
     web = [(c.name, c.source, c.medium) for c in config.channels if c.source]
     web.append((config.baseline_channel, *config.baseline_source))
     n = len(cal)
-    columns: dict[str, list] = {k: [] for k in ("date", "channel", "source", "medium", "campaign")}
+    columns: dict[str, list] = {
+        k: [] for k in ("date", "channel", "traffic_source", "medium", "campaign")
+    }
     sessions_all, events_all, revenue_all = [], [], []
     for name, source, medium in web:
         mine = arrivals.channel == name
@@ -45,7 +47,7 @@ def web_traffic(
             )
         columns["date"].extend(cal.days)
         columns["channel"].extend([name] * n)
-        columns["source"].extend([source] * n)
+        columns["traffic_source"].extend([source] * n)
         columns["medium"].extend([medium] * n)
         columns["campaign"].extend(["(not set)"] * n)
     sessions = np.concatenate(sessions_all)

@@ -82,7 +82,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "web_traffic": _schema(
         pa.field("date", pa.date32(), nullable=False),
         pa.field("channel", pa.string(), nullable=False),
-        pa.field("source", pa.string()),
+        pa.field("traffic_source", pa.string()),  # GA "source"; `source` is the lineage column
         pa.field("medium", pa.string()),
         pa.field("campaign", pa.string()),
         pa.field("sessions", pa.int64()),

@@ -1,0 +1,33 @@
+"""Read the warehouse with DuckDB: one in-process connection, one view per canonical table.
+
+Views scan the Parquet files of each table's current Delta version with ``read_parquet`` — no
+DuckDB extension is needed (extensions would have to be downloaded at run time).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from pilotage.warehouse.schema import SCHEMAS, empty_table
+from pilotage.warehouse.store import Warehouse
+
+
+def connect(warehouse: Warehouse, workspace: str) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection where ``spend``, ``leads``, … are the workspace's current tables.
+
+    >>> import tempfile, pathlib
+    >>> con = connect(Warehouse(pathlib.Path(tempfile.mkdtemp())), "acme")
+    >>> con.sql("select count(*) from spend").fetchone()
+    (0,)
+    """
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    for table in SCHEMAS:
+        files = warehouse.files(workspace, table)
+        if files:
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listing}])")
+        else:
+            con.register(f"_empty_{table}", empty_table(table))
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM _empty_{table}")
+    return con

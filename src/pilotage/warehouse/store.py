@@ -1,0 +1,94 @@
+"""Delta Lake storage of the canonical tables, one folder of tables per workspace.
+
+Every write is one atomic Delta commit. A batch (an import, or a demo load) is identified by its
+``import_id``: writing a batch replaces that batch's rows and nothing else, so loading the same
+batch twice leaves the table as it was (and adds no version when the rows are already there).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+
+from pilotage.warehouse.schema import SCHEMAS, conform
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class Warehouse:
+    """The warehouse under ``root``: ``root/<workspace key>/<table>/`` Delta tables.
+
+    >>> import tempfile
+    >>> wh = Warehouse(Path(tempfile.mkdtemp()))
+    >>> wh.version("acme", "spend") is None
+    True
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, workspace: str, table: str) -> Path:
+        if not _KEY.match(workspace):
+            raise ValueError(f"workspace key {workspace!r}: use lower-case letters, digits, - or _")
+        if table not in SCHEMAS:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(SCHEMAS)}")
+        return self.root / workspace / table
+
+    def exists(self, workspace: str, table: str) -> bool:
+        return DeltaTable.is_deltatable(str(self.path(workspace, table)))
+
+    def version(self, workspace: str, table: str) -> int | None:
+        """The table's current Delta version, or None when it was never written."""
+        if not self.exists(workspace, table):
+            return None
+        return DeltaTable(str(self.path(workspace, table))).version()
+
+    def versions(self, workspace: str) -> dict[str, int | None]:
+        """Current version of every canonical table of a workspace (a cache key for readers)."""
+        return {table: self.version(workspace, table) for table in SCHEMAS}
+
+    def write_batch(self, workspace: str, table: str, data: pa.Table, import_id: str) -> bool:
+        """Replace the rows of batch ``import_id`` in ``table`` with ``data``, in one commit.
+
+        Returns False when the table already holds exactly this batch's row count (nothing
+        written), True when a new version was committed.
+        """
+        rows = conform(table, data)
+        if set(rows.column("import_id").to_pylist()) - {import_id}:
+            raise ValueError(f"table {table!r}: every row must carry import_id {import_id!r}")
+        path = str(self.path(workspace, table))
+        if not self.exists(workspace, table):
+            self.path(workspace, table).parent.mkdir(parents=True, exist_ok=True)
+            write_deltalake(path, rows, mode="error")
+            return True
+        if self.batch_rows(workspace, table, import_id) == rows.num_rows:
+            return False
+        write_deltalake(
+            path, rows, mode="overwrite", predicate=f"import_id = '{_quote(import_id)}'"
+        )
+        return True
+
+    def batch_rows(self, workspace: str, table: str, import_id: str) -> int:
+        if not self.exists(workspace, table):
+            return 0
+        dataset = DeltaTable(str(self.path(workspace, table))).to_pyarrow_dataset()
+        return dataset.count_rows(filter=pa.compute.field("import_id") == import_id)
+
+    def files(self, workspace: str, table: str) -> list[str]:
+        """The Parquet files of the table's current version (empty when never written)."""
+        if not self.exists(workspace, table):
+            return []
+        return DeltaTable(str(self.path(workspace, table))).file_uris()
+
+    def read(self, workspace: str, table: str) -> pa.Table:
+        """The whole current version of a table (an empty canonical table if never written)."""
+        if not self.exists(workspace, table):
+            return SCHEMAS[table].empty_table()
+        return DeltaTable(str(self.path(workspace, table))).to_pyarrow_table()
+
+
+def _quote(value: str) -> str:
+    return value.replace("'", "''")
