@@ -244,6 +244,7 @@ def _ground_truth(
         "slug": config.slug,
         "kind": config.kind,
         "seed": seed,
+        "import_id": import_id(config, seed),
         "currency": config.currency,
         "period": {"start": config.start.isoformat(), "end": config.end.isoformat()},
         "outcome": {

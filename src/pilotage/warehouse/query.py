@@ -17,7 +17,7 @@ def connect(warehouse: Warehouse, workspace: str) -> duckdb.DuckDBPyConnection:
 
     >>> import tempfile, pathlib
     >>> con = connect(Warehouse(pathlib.Path(tempfile.mkdtemp())), "acme")
-    >>> con.sql("select count(*) from spend").fetchone()
+    >>> con.execute("select count(*) from spend").fetchone()
     (0,)
     """
     con = duckdb.connect(":memory:")

@@ -1,0 +1,227 @@
+"""The ``pilotage`` command. Django is imported lazily, inside the commands that need it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from pilotage import __version__
+
+ROLES = ("owner", "manager", "agency", "viewer")
+
+
+def _django() -> None:
+    """Configure Django for the commands that use the app database or serve the web app."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotage.web.settings")
+    import django
+
+    django.setup()
+
+
+def _workspace(ref: str):
+    from pilotage.web.workspaces.services import NotFound, find_workspace
+
+    try:
+        return find_workspace(ref)
+    except NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="--workspace") from exc
+
+
+@click.group()
+@click.version_option(__version__, prog_name="pilotage")
+def main() -> None:
+    """Pilotage: the marketing-management cockpit.
+
+    Settings come from environment variables (see docs/configuration.md); by default the app
+    keeps its data under ./var.
+    """
+
+
+@main.command()
+@click.option("--seed", default=42, show_default=True, help="Simulator seed.")
+@click.option("--serve/--no-serve", default=True, help="Serve the web app after loading.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(seed: int, serve: bool, host: str, port: int) -> None:
+    """Load the demo companies (idempotent), then serve the web app."""
+    _django()
+    from pilotage.web.workspaces.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    click.echo("Loading the demo companies…")
+    result = load_demo(seed)
+    for workspace in result.workspaces:
+        tables = result.tables_written[workspace.slug]
+        status = f"wrote {', '.join(tables)}" if tables else "already loaded"
+        click.echo(f"  {workspace.name} ({workspace.slug}): {status}")
+    click.echo("Demo logins (password: %s):" % DEMO_PASSWORD)
+    for username, roles in DEMO_USERS.items():
+        click.echo(f"  {username:<13} " + ", ".join(f"{r} of {s}" for s, r in roles.items()))
+    if serve:
+        _serve(host, port, migrate=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--migrate/--no-migrate", default=True, help="Apply database migrations first.")
+def serve(host: str, port: int, migrate: bool) -> None:
+    """Serve the web app (waitress, a production WSGI server)."""
+    _django()
+    _serve(host, port, migrate=migrate)
+
+
+def _serve(host: str, port: int, *, migrate: bool) -> None:
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    from pilotage.web.wsgi import application
+
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"Pilotage is running on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=port, threads=8, ident="pilotage")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command, e.g. ``pilotage manage check --deploy``."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pilotage manage", *args])
+
+
+@main.group()
+def workspace() -> None:
+    """List and create workspaces (one per company)."""
+
+
+@workspace.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def workspace_list(as_json: bool) -> None:
+    """List every workspace with its members' count.
+
+    JSON shape: ``[{"name", "slug", "currency", "locale", "fiscal_year_start_month", "members"}]``.
+    """
+    _django()
+    from django.db.models import Count
+
+    from pilotage.web.workspaces.models import Workspace
+
+    rows = [
+        {
+            "name": w.name,
+            "slug": w.slug,
+            "currency": w.currency,
+            "locale": w.locale,
+            "fiscal_year_start_month": w.fiscal_year_start_month,
+            "members": w.members,
+        }
+        for w in Workspace.objects.annotate(members=Count("memberships"))
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No workspace yet: create one with `pilotage workspace create NAME`.")
+    for row in rows:
+        click.echo(
+            f"{row['slug']:<24} {row['name']:<30} {row['currency']}  {row['members']} members"
+        )
+
+
+@workspace.command("create")
+@click.argument("name")
+@click.option("--slug", help="Short name used in URLs (default: derived from NAME).")
+@click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code.")
+@click.option("--locale", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--fiscal-year-start", type=click.IntRange(1, 12), default=1, show_default=True)
+@click.option("--owner", help="Username of the workspace's owner.")
+def workspace_create(
+    name: str,
+    slug: str | None,
+    currency: str,
+    locale: str,
+    fiscal_year_start: int,
+    owner: str | None,
+) -> None:
+    """Create a workspace for company NAME."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from pilotage.web.workspaces.services import create_workspace
+
+    owner_user = None
+    if owner:
+        owner_user = get_user_model().objects.filter(username=owner).first()
+        if owner_user is None:
+            raise click.BadParameter(f"no user named {owner!r}", param_hint="--owner")
+    try:
+        ws = create_workspace(
+            name,
+            slug=slug,
+            currency=currency,
+            locale=locale,
+            fiscal_year_start_month=fiscal_year_start,
+            owner=owner_user,
+        )
+    except ValidationError as exc:
+        raise click.ClickException(_messages(exc)) from exc
+    click.echo(f"Created workspace {ws.name} ({ws.slug}).")
+
+
+@main.group()
+def user() -> None:
+    """Create users."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--email", default="")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--workspace", "workspace_ref", help="Workspace name or slug to join.")
+@click.option("--role", type=click.Choice(ROLES), default="manager", show_default=True)
+@click.option("--superuser", is_flag=True, help="Give access to the admin site.")
+def user_create(
+    username: str, email: str, password: str, workspace_ref: str | None, role: str, superuser: bool
+) -> None:
+    """Create user USERNAME, optionally as a member of a workspace."""
+    _django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from pilotage.web.workspaces.services import add_member, create_user
+
+    ws = _workspace(workspace_ref) if workspace_ref else None
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise click.BadParameter(_messages(exc), param_hint="--password") from exc
+    with transaction.atomic():
+        try:
+            new_user = create_user(username, password, email=email)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if superuser:
+            new_user.is_staff = new_user.is_superuser = True
+            new_user.save()
+        if ws is not None:
+            add_member(ws, new_user, role)
+    joined = f", {role} of {ws.name}" if ws else ""
+    click.echo(f"Created user {username}{joined}.")
+
+
+def _messages(exc) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

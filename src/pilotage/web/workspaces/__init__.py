@@ -1,0 +1,1 @@
+"""Workspaces (one per company), memberships with roles, and the audit trail."""

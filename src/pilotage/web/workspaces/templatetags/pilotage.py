@@ -1,0 +1,31 @@
+"""Locale-aware formatting of money and counts (Babel), in the UI's current language."""
+
+import copy
+
+from babel import Locale
+from babel.numbers import format_compact_currency, format_decimal, parse_pattern
+from django import template
+from django.utils.translation import get_language, to_locale
+
+register = template.Library()
+
+
+def _locale() -> Locale:
+    return Locale.parse(to_locale(get_language() or "en"))
+
+
+@register.simple_tag
+def money(amount: float, currency: str, compact: bool = False) -> str:
+    """Whole units of ``currency``: ``1 234 567 €`` (fr), ``€1,234,567`` (en); ``1,2 M €`` compact."""
+    locale = _locale()
+    if compact:
+        return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
+    pattern = copy.copy(parse_pattern(locale.currency_formats["standard"].pattern))
+    pattern.frac_prec = (0, 0)
+    return pattern.apply(amount, locale, currency=currency, currency_digits=False)
+
+
+@register.filter
+def count(value: int) -> str:
+    """A whole number with the locale's grouping: ``12 345`` (fr), ``12,345`` (en)."""
+    return format_decimal(value, locale=_locale())
