@@ -56,7 +56,7 @@ def demo(seed: int, serve: bool, host: str, port: int) -> None:
         tables = result.tables_written[workspace.slug]
         status = f"wrote {', '.join(tables)}" if tables else "already loaded"
         click.echo(f"  {workspace.name} ({workspace.slug}): {status}")
-    click.echo("Demo logins (password: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
     for username, roles in DEMO_USERS.items():
         click.echo(f"  {username:<13} " + ", ".join(f"{r} of {s}" for s, r in roles.items()))
     if serve:

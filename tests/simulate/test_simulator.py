@@ -284,6 +284,9 @@ def test_it_only_spends_within_the_period_and_never_negative_amounts(markets, sl
     assert pc.max(spend["date"]).as_py() <= config.end
     assert pc.min(spend["cost"]).as_py() > 0
     assert set(pc.unique(spend["channel"]).to_pylist()) == {c.name for c in config.channels}
+    # one row per day x channel x campaign
+    keys = spend.group_by(["date", "channel", "campaign"]).aggregate([])
+    assert keys.num_rows == spend.num_rows
 
 
 def _arrivals_by_channel(market: Market) -> dict[str, int]:
@@ -363,7 +366,6 @@ def test_it_lets_ad_platforms_claim_more_conversions_than_they_caused(markets, s
         rows = spend.filter(pc.equal(spend["channel"], channel.name))
         claimed = pc.sum(rows["platform_conversions"]).as_py()
         assert claimed > arrivals[channel.name], channel.name
-        assert pc.min(rows["impressions"]).as_py() >= pc.min(rows["clicks"]).as_py()
         assert pc.all(pc.greater_equal(rows["impressions"], rows["clicks"])).as_py()
 
 

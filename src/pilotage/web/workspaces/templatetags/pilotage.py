@@ -16,7 +16,7 @@ def _locale() -> Locale:
 
 @register.simple_tag
 def money(amount: float, currency: str, compact: bool = False) -> str:
-    """Whole units of ``currency``: ``1 234 567 €`` (fr), ``€1,234,567`` (en); ``1,2 M €`` compact."""
+    """Whole units: ``1 234 567 €`` (fr), ``€1,234,567`` (en); ``1,2 M €`` when compact."""
     locale = _locale()
     if compact:
         return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)

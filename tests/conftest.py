@@ -1,0 +1,1 @@
+"""Shared fixtures. The test environment itself is set in tests/environment.py (loaded first)."""
