@@ -12,7 +12,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from pilotage.simulate import BOUTIQUE, COMPANIES, INDUSTRIE, Market, simulate, value_per_unit
+from pilotage.simulate import (
+    BOUTIQUE,
+    COMPANIES,
+    INDUSTRIE,
+    SIMULATOR_VERSION,
+    Market,
+    simulate,
+    value_per_unit,
+)
 from pilotage.warehouse.schema import SCHEMAS, conform
 
 SEED = 42
@@ -208,14 +216,7 @@ def test_it_writes_every_table_in_its_canonical_schema(markets, slug):
 @pytest.mark.parametrize(
     "slug",
     [
-        pytest.param(
-            "industrie-demo",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="B2B web_traffic.revenue is NaN on every row instead of null "
-                "(engagement.web_traffic uses np.nan), so SQL sum(revenue) is NaN",
-            ),
-        ),
+        "industrie-demo",
         "boutique-demo",
     ],
 )
@@ -230,7 +231,7 @@ def test_it_writes_missing_numbers_as_null_not_nan(markets, slug):
 @pytest.mark.parametrize("slug", sorted(CONFIGS))
 def test_it_tags_every_row_with_the_simulator_batch(markets, slug):
     market = markets[slug]
-    assert market.import_id == f"demo-{slug}-seed{SEED}-v1"
+    assert market.import_id == f"demo-{slug}-seed{SEED}-v{SIMULATOR_VERSION}"
     for name, table in market.tables.items():
         assert pc.unique(table["import_id"]).to_pylist() == [market.import_id], name
         assert pc.unique(table["source"]).to_pylist() == ["simulator"], name

@@ -110,11 +110,6 @@ def test_it_joins_tables_in_sql(warehouse):
     assert math.isclose(cost, pc.sum(spend.filter(days)["cost"]).as_py(), rel_tol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="connect passes Delta file URIs (percent-encoded: %20, %C3%A9) to read_parquet, "
-    "which then finds no file when the warehouse path has a space or an accent",
-)
 def test_it_reads_a_warehouse_whose_path_has_spaces_and_accents(tmp_path):
     warehouse = Warehouse(tmp_path / "Mes données")
     batch = spend_batch("b1", 5)

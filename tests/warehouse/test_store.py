@@ -93,11 +93,6 @@ def test_it_replaces_only_the_rewritten_batch_in_one_new_version(warehouse):
     assert rows_of(table, "b2").equals(other)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write_batch compares only the batch's row count: a corrected batch with the same "
-    "number of rows is silently ignored (returns False, old values stay)",
-)
 def test_it_replaces_a_batch_whose_values_changed_but_not_its_row_count(warehouse):
     warehouse.write_batch("acme", "spend", spend_batch("b1", 30, seed=1), "b1")
     corrected = spend_batch("b1", 30, seed=9)

@@ -17,7 +17,8 @@ def customers_and_orders(
     """Each arrival is a new customer buying on its arrival day.
 
     While alive, a customer buys at rate ``lambda_i ~ Gamma(r, 1/alpha)`` per year; after every
-    purchase (the first included) they become inactive with probability ``p_i ~ Beta(a, b)``.
+    repeat purchase they become inactive with probability ``p_i ~ Beta(a, b)`` (BG/NBD, Fader,
+    Hardie & Lee 2005: no dropout right after the first purchase, unlike MBG/NBD).
     Order values are ``Gamma(p_gg, 1/nu_i)`` with ``nu_i ~ Gamma(q, 1/gamma)``.
     """
     cv = config.customer_value
@@ -30,9 +31,12 @@ def customers_and_orders(
 
     who, when = [np.arange(n)], [first]
     current, last = np.arange(n), first
+    first_round = True
     while len(current):
-        alive = rng.random(len(current)) >= dropout[current]
-        current, last = current[alive], last[alive]
+        if not first_round:
+            alive = rng.random(len(current)) >= dropout[current]
+            current, last = current[alive], last[alive]
+        first_round = False
         gap_days = rng.exponential(365.25 / rate[current])
         last = plus_days(last, gap_days)
         in_window = last <= cutoff

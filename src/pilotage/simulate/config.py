@@ -82,8 +82,8 @@ class CustomerValueConfig:
 
     r: float = 1.0
     alpha: float = 0.5
-    a: float = 1.0
-    b: float = 4.0
+    a: float = 2.0
+    b: float = 6.0
     p_gg: float = 6.0
     q: float = 4.0
     gamma: float = 40.0

@@ -57,7 +57,7 @@ def web_traffic(
         "users": np.round(sessions * 0.82).astype(int),
         "engaged_sessions": rng.binomial(sessions, 0.58),
         "key_events": np.concatenate(events_all).astype(float),
-        "revenue": np.concatenate(revenue_all) if revenue_all else np.full(len(sessions), np.nan),
+        "revenue": np.concatenate(revenue_all) if revenue_all else [None] * len(sessions),
     }
 
 
@@ -92,10 +92,15 @@ def survey_responses(
     config: CompanyConfig,
     cal: Calendar,
     respondents: np.ndarray,
-    segments: np.ndarray,
+    first_order: np.ndarray,
+    customer_since: np.ndarray,
     rng: np.random.Generator,
 ) -> dict:
-    """NPS surveys at evenly spaced dates; each answer is drawn from the true category shares."""
+    """NPS surveys at evenly spaced dates; each answer is drawn from the true category shares.
+
+    Only customers who have ordered by the survey date answer; their segment is
+    ``Nouveau client`` in their first year, ``Client fidèle`` after.
+    """
     nps = config.nps
     step = 12 // nps.surveys_per_year
     survey_dates = [
@@ -108,8 +113,11 @@ def survey_responses(
     shares = np.array([nps.promoters, 1 - nps.promoters - nps.detractors, nps.detractors])
     for survey_date in survey_dates:
         start = cal.index(survey_date)
-        k = nps.responses_per_survey
-        who = rng.choice(len(respondents), size=k, replace=False)
+        opened = at(config.start, np.array([start]), np.zeros(1))[0]
+        eligible = np.flatnonzero(first_order <= opened)
+        k = min(nps.responses_per_survey, len(eligible))
+        who = rng.choice(eligible, size=k, replace=False)
+        tenure_days = (opened - customer_since[who]) / np.timedelta64(1, "D")
         category = rng.choice(3, size=k, p=shares)
         score = np.where(
             category == 0,
@@ -126,7 +134,9 @@ def survey_responses(
         rows["respondent_id"].extend(respondents[who].tolist())
         rows["score"].extend(score.tolist())
         rows["comment"].extend(comment)
-        rows["segment"].extend(segments[who].tolist())
+        rows["segment"].extend(
+            np.where(tenure_days < 365, "Nouveau client", "Client fidèle").tolist()
+        )
     day = np.minimum(np.array(rows["day"], dtype=int), len(cal) - 1)
     return {
         "responded_at": ts_column(at(config.start, day, rng.uniform(8, 20, len(day)))),

@@ -68,7 +68,9 @@ def touchpoints(
     occurred = np.concatenate(parts_at)
     jid = np.concatenate(parts_id)
     order = np.lexsort((occurred, jid))
-    order = order[occurred[order] <= cutoff]  # not yet happened at the export
+    # Keep what happened within the exported period.
+    start = np.datetime64(config.start.isoformat(), "us")
+    order = order[(occurred[order] <= cutoff) & (occurred[order] >= start)]
     values = np.concatenate(parts_value)[order]
     return {
         "journey_id": jid[order],

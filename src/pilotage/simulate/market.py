@@ -20,7 +20,7 @@ from pilotage.simulate.spend import Calendar, plan_channel
 from pilotage.simulate.timeline import as_of
 from pilotage.warehouse.schema import conform
 
-SIMULATOR_VERSION = 1
+SIMULATOR_VERSION = 2
 SOURCE = "simulator"
 
 
@@ -119,14 +119,28 @@ def simulate(config: CompanyConfig, seed: int = 42) -> Market:
         raw["web_traffic"] = web_traffic(config, cal, arrivals, bought["first_value"], rng)
         truth["customer_value"] = bought["truth"]
     raw["email_campaigns"] = email_campaigns(config, cal, rng)
-    customers = np.unique(np.asarray(raw["orders"]["customer_id"], dtype=object))
-    segments = np.array(
-        ["Nouveau client" if c[0] in "AC" else "Client historique" for c in customers], dtype=object
-    )
-    raw["survey_responses"] = survey_responses(config, cal, customers, segments, rng)
+    customers, first_order, since = _customers_since(config, raw["orders"])
+    raw["survey_responses"] = survey_responses(config, cal, customers, first_order, since, rng)
     tables = {name: _canonical(name, columns, batch) for name, columns in raw.items()}
     ground_truth = _ground_truth(config, seed, value, base, effects, tables) | truth
     return Market(config, seed, tables, _budget_plan(effects), ground_truth)
+
+
+def _customers_since(
+    config: CompanyConfig, orders: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each customer, their first order in the data, and since when they have been a customer.
+
+    B2B accounts from before the period (ids starting with ``E``) have been customers for years.
+    """
+    ids = np.asarray(orders["customer_id"], dtype=object)
+    when = orders["ordered_at"].to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    order = np.lexsort((when, ids))
+    ids, when = ids[order], when[order]
+    first = np.r_[True, ids[1:] != ids[:-1]]
+    customers, since = ids[first], when[first]
+    long_ago = np.datetime64(config.start.replace(year=config.start.year - 3), "us")
+    return customers, since, np.where([c.startswith("E") for c in customers], long_ago, since)
 
 
 def _canonical(name: str, columns: dict[str, Any], batch: str) -> pa.Table:

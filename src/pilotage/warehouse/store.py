@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake import DeltaTable, write_deltalake
 
 from pilotage.warehouse.schema import SCHEMAS, conform
@@ -53,8 +55,8 @@ class Warehouse:
     def write_batch(self, workspace: str, table: str, data: pa.Table, import_id: str) -> bool:
         """Replace the rows of batch ``import_id`` in ``table`` with ``data``, in one commit.
 
-        Returns False when the table already holds exactly this batch's row count (nothing
-        written), True when a new version was committed.
+        Returns False when the table already holds exactly these rows for the batch (nothing
+        written, no new version), True when a new version was committed.
         """
         rows = conform(table, data)
         if set(rows.column("import_id").to_pylist()) - {import_id}:
@@ -64,24 +66,35 @@ class Warehouse:
             self.path(workspace, table).parent.mkdir(parents=True, exist_ok=True)
             write_deltalake(path, rows, mode="error")
             return True
-        if self.batch_rows(workspace, table, import_id) == rows.num_rows:
+        if self._holds(workspace, table, import_id, rows):
             return False
         write_deltalake(
             path, rows, mode="overwrite", predicate=f"import_id = '{_quote(import_id)}'"
         )
         return True
 
+    def _holds(self, workspace: str, table: str, import_id: str, rows: pa.Table) -> bool:
+        """Whether the table's current rows of batch ``import_id`` are exactly ``rows``."""
+        if self.batch_rows(workspace, table, import_id) != rows.num_rows:
+            return False
+        dataset = DeltaTable(str(self.path(workspace, table))).to_pyarrow_dataset()
+        current = dataset.to_table(filter=pc.field("import_id") == import_id)
+        keys = [(name, "ascending") for name in rows.column_names]
+        return conform(table, current).sort_by(keys).equals(rows.sort_by(keys))
+
     def batch_rows(self, workspace: str, table: str, import_id: str) -> int:
         if not self.exists(workspace, table):
             return 0
         dataset = DeltaTable(str(self.path(workspace, table))).to_pyarrow_dataset()
-        return dataset.count_rows(filter=pa.compute.field("import_id") == import_id)
+        return dataset.count_rows(filter=pc.field("import_id") == import_id)
 
     def files(self, workspace: str, table: str) -> list[str]:
-        """The Parquet files of the table's current version (empty when never written)."""
+        """Paths of the Parquet files of the table's current version (empty if never written)."""
         if not self.exists(workspace, table):
             return []
-        return DeltaTable(str(self.path(workspace, table))).file_uris()
+        # Delta gives percent-encoded URIs (a space is %20): DuckDB wants plain paths.
+        uris = DeltaTable(str(self.path(workspace, table))).file_uris()
+        return [unquote(uri.removeprefix("file://")) for uri in uris]
 
     def read(self, workspace: str, table: str) -> pa.Table:
         """The whole current version of a table (an empty canonical table if never written)."""
