@@ -40,8 +40,8 @@ serve: install
 	$(BIN)/pilotage serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
-	$(BIN)/ruff format --check src tests tools
-	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools bench
+	$(BIN)/ruff check src tests tools bench
 	$(BIN)/python tools/check_imports.py
 
 # The whole suite on SQLite; then, when PILOTAGE_TEST_POSTGRES_URL is set, the database tests

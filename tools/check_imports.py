@@ -32,16 +32,16 @@ def _is_forbidden(name: str) -> bool:
     return any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
 
 
-def library_modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py") if "web" not in p.relative_to(PACKAGE).parts)
+def library_modules(package: Path = PACKAGE) -> list[Path]:
+    return sorted(p for p in package.rglob("*.py") if "web" not in p.relative_to(package).parts)
 
 
-def static_violations() -> list[str]:
+def static_violations(package: Path = PACKAGE) -> list[str]:
     problems = []
-    for path in library_modules():
+    for path in library_modules(package):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         top_level = {id(n) for n in tree.body}
-        rel = path.relative_to(PACKAGE.parent)
+        rel = path.relative_to(package.parent)
         for node in ast.walk(tree):
             for name in _imported(node):
                 if not _is_forbidden(name):

@@ -1,0 +1,102 @@
+"""The real thing in a real browser: Debian's Chromium driven by Playwright.
+
+Playwright never downloads a browser here: it launches the system's ``chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from pilotage.web.workspaces.models import Role
+from pilotage.web.workspaces.services import add_member
+from tests.web.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)"
+    ),
+]
+
+
+@pytest.fixture
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        page = context.new_page()
+        page.problems = []
+        page.on(
+            "console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}")
+        )
+        page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _charts_rendered(page, *chart_ids: str) -> None:
+    for chart_id in chart_ids:
+        page.wait_for_selector(f"#{chart_id}-chart[data-rendered=true]")
+        bars = page.locator(f"#{chart_id}-chart svg .mark-rect path").count()
+        assert bars > 10, f"{chart_id}: only {bars} bars drawn"
+
+
+def test_it_logs_in_switches_company_and_language_and_draws_the_charts(page, live_server, personas):
+    add_member(personas.other, personas.owner, Role.VIEWER)
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("article.company").count() == 2
+
+    page.click("article.company a >> text=Industrie Demo")
+    page.wait_for_url("**/w/industrie-demo/")
+    _charts_rendered(page, "spend", "demand")
+    assert page.locator("#demand-chart").locator("text=Leads").count() > 0
+
+    page.select_option("#workspace-switcher", label="Boutique Demo")
+    page.wait_for_url("**/w/boutique-demo/")
+    _charts_rendered(page, "spend", "demand")
+    assert page.locator("h2", has_text="New customers by month").count() == 1
+
+    page.select_option("#language-switcher", "fr")
+    page.wait_for_selector("html[lang=fr]")
+    _charts_rendered(page, "spend", "demand")
+    assert page.locator("h2", has_text="Dépenses par canal").count() == 1
+    axis_labels = page.locator("#spend-chart svg").text_content()
+    assert "janv." in axis_labels  # months in French on the chart axis
+
+    page.select_option("#period", "2025")  # htmx swaps the panel in place
+    page.wait_for_selector("#panel >> text=31 décembre 2025")
+    _charts_rendered(page, "spend", "demand")
+
+    assert page.problems == []
+
+
+def test_it_shows_agency_members_no_spend_chart(page, live_server, personas):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "agency")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/w/industrie-demo/")
+    _charts_rendered(page, "demand")
+    assert page.locator("#spend-chart").count() == 0
+    assert page.problems == []
