@@ -192,6 +192,7 @@ def user_create(
 ) -> None:
     """Create user USERNAME, optionally as a member of a workspace."""
     _django()
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
     from django.db import transaction
@@ -200,7 +201,8 @@ def user_create(
 
     ws = _workspace(workspace_ref) if workspace_ref else None
     try:
-        validate_password(password)
+        # With the would-be user, so the "too similar to the username" rule applies too.
+        validate_password(password, user=get_user_model()(username=username, email=email))
     except ValidationError as exc:
         raise click.BadParameter(_messages(exc), param_hint="--password") from exc
     with transaction.atomic():

@@ -220,6 +220,13 @@ def test_it_refuses_a_weak_password():
     assert not get_user_model().objects.filter(username="lucie").exists()
 
 
+def test_it_refuses_a_password_too_similar_to_the_username():
+    result = run("user", "create", "jean-dupont-marketing", "--password", "jean-dupont-marketing")
+    assert result.exit_code == 2
+    assert "too similar to the username" in result.output
+    assert not get_user_model().objects.filter(username="jean-dupont-marketing").exists()
+
+
 def test_it_refuses_a_duplicate_username(personas):
     result = run(
         "user", "create", "manager", "--password", PASSWORD, "--workspace", "boutique-demo"

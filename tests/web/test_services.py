@@ -47,6 +47,14 @@ def test_it_derives_an_ascii_slug_from_an_accented_name():
     assert create_workspace("Société Générale d'Éclairage").slug == "societe-generale-declairage"
 
 
+def test_it_derives_a_slug_that_fits_from_a_long_name():
+    name = "Compagnie Générale des Établissements Industriels de la Vallée du Rhône"
+    ws = create_workspace(name)
+    assert ws.name == name
+    assert ws.slug.startswith("compagnie-generale-des-etablissements")
+    assert len(ws.slug) <= 60
+
+
 def test_it_upper_cases_the_currency():
     assert create_workspace("Acme", currency="usd").currency == "USD"
 

@@ -94,7 +94,7 @@ def demand_by_month(con: duckdb.DuckDBPyConnection, period: Period) -> list[dict
         sql = """
             with firsts as (
                 select customer_id, min(ordered_at) as first_at,
-                       arg_min(acquisition_channel, ordered_at) as channel
+                       arg_min_null(acquisition_channel, ordered_at) as channel
                 from orders group by customer_id
             )
             select date_trunc('month', first_at)::date as month, channel, count(*) as n

@@ -66,14 +66,13 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=60)
+    config = dj_database_url.parse(url)  # one connection per request: safe with any server
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server and the background worker read while one writes.
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
         }
-        config["CONN_MAX_AGE"] = 0
     return config
 
 

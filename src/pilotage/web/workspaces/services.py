@@ -63,7 +63,7 @@ def create_workspace(
 ) -> Workspace:
     workspace = Workspace(
         name=name,
-        slug=slug or slugify(name),
+        slug=slug or slugify(name)[: Workspace._meta.get_field("slug").max_length].strip("-"),
         currency=currency.upper(),
         locale=locale,
         fiscal_year_start_month=fiscal_year_start_month,
