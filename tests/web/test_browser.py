@@ -26,11 +26,22 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server):
+def browser_personas(personas):
+    """The personas, the owner also a viewer of the other company (two to switch between).
+
+    Created before Playwright starts: once its event loop runs in this thread, Django would
+    open a second, never-closed database connection for any query made here.
+    """
+    add_member(personas.other, personas.owner, Role.VIEWER)
+    return personas
+
+
+@pytest.fixture
+def page(live_server, browser_personas):
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself are synchronous and safe.
+    # Playwright's sync API runs an event loop in this thread; the test makes no ORM call
+    # while it runs (the data is set up before), so Django's async guard can stand down.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -57,8 +68,7 @@ def _charts_rendered(page, *chart_ids: str) -> None:
         assert bars > 10, f"{chart_id}: only {bars} bars drawn"
 
 
-def test_it_logs_in_switches_company_and_language_and_draws_the_charts(page, live_server, personas):
-    add_member(personas.other, personas.owner, Role.VIEWER)
+def test_it_logs_in_switches_company_and_language_and_draws_the_charts(page, live_server):
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", "owner")
     page.fill("#id_password", PASSWORD)
@@ -90,7 +100,7 @@ def test_it_logs_in_switches_company_and_language_and_draws_the_charts(page, liv
     assert page.problems == []
 
 
-def test_it_shows_agency_members_no_spend_chart(page, live_server, personas):
+def test_it_shows_agency_members_no_spend_chart(page, live_server):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "agency")
     page.fill("#id_password", PASSWORD)
