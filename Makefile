@@ -42,6 +42,7 @@ serve: install
 lint: install-dev
 	$(BIN)/ruff format --check src tests tools bench
 	$(BIN)/ruff check src tests tools bench
+	$(BIN)/mypy
 	$(BIN)/python tools/check_imports.py
 
 # The whole suite on SQLite; then, when PILOTAGE_TEST_POSTGRES_URL is set, the database tests

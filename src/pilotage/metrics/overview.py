@@ -44,6 +44,13 @@ class Headline:
     revenue: float
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, args: list | None = None):
+    """The single value of a one-row, one-column query."""
+    row = con.execute(sql, args or []).fetchone()
+    assert row is not None, sql  # aggregates always return a row
+    return row[0]
+
+
 def data_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Years that have spend data, most recent first."""
     rows = con.execute("select distinct year(date) y from spend order by y desc").fetchall()
@@ -51,12 +58,12 @@ def data_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def last_data_day(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    return con.execute("select max(date) from spend").fetchone()[0]
+    return _scalar(con, "select max(date) from spend")
 
 
 def demand_unit(con: duckdb.DuckDBPyConnection) -> str:
     """``leads`` when the workspace tracks leads (B2B), else ``new customers`` (B2C)."""
-    return "leads" if con.execute("select count(*) from leads").fetchone()[0] else "new customers"
+    return "leads" if _scalar(con, "select count(*) from leads") else "new customers"
 
 
 def channels(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -111,12 +118,14 @@ def headline(con: duckdb.DuckDBPyConnection) -> Headline | None:
         return None
     period = Period.last_12_months(end)
     args = [period.start, period.end]
-    spend = con.execute(
-        "select coalesce(sum(cost), 0) from spend where date between ? and ?", args
-    ).fetchone()[0]
-    revenue = con.execute(
-        "select coalesce(sum(revenue), 0) from orders where ordered_at::date between ? and ?", args
-    ).fetchone()[0]
+    spend = _scalar(
+        con, "select coalesce(sum(cost), 0) from spend where date between ? and ?", args
+    )
+    revenue = _scalar(
+        con,
+        "select coalesce(sum(revenue), 0) from orders where ordered_at::date between ? and ?",
+        args,
+    )
     demand = sum(row["count"] for row in demand_by_month(con, period))
     return Headline(
         period=period,

@@ -103,16 +103,15 @@ def survey_responses(
     """
     nps = config.nps
     step = 12 // nps.surveys_per_year
-    survey_dates = [
-        dt.date(y, m, 15)
+    survey_days = [
+        day
         for y in sorted(set(cal.years.tolist()))
         for m in range(step, 13, step)
-        if cal.index(dt.date(y, m, 15)) is not None
+        if (day := cal.index(dt.date(y, m, 15))) is not None
     ]
     rows: dict[str, list] = {k: [] for k in ("day", "respondent_id", "score", "comment", "segment")}
     shares = np.array([nps.promoters, 1 - nps.promoters - nps.detractors, nps.detractors])
-    for survey_date in survey_dates:
-        start = cal.index(survey_date)
+    for start in survey_days:
         opened = at(config.start, np.array([start]), np.zeros(1))[0]
         eligible = np.flatnonzero(first_order <= opened)
         k = min(nps.responses_per_survey, len(eligible))

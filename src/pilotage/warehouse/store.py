@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -79,8 +80,10 @@ class Warehouse:
             return False
         dataset = DeltaTable(str(self.path(workspace, table))).to_pyarrow_dataset()
         current = dataset.to_table(filter=pc.field("import_id") == import_id)
-        keys = [(name, "ascending") for name in rows.column_names]
-        return conform(table, current).sort_by(keys).equals(rows.sort_by(keys))
+        keys: list[tuple[str, Literal["ascending", "descending"]]] = [
+            (c, "ascending") for c in rows.column_names
+        ]
+        return bool(conform(table, current).sort_by(keys).equals(rows.sort_by(keys)))
 
     def batch_rows(self, workspace: str, table: str, import_id: str) -> int:
         if not self.exists(workspace, table):
