@@ -95,6 +95,117 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["pilotage manage", *args])
 
 
+@main.command()
+@click.option("--workspace", "workspace_ref", required=True, help="Workspace name or slug.")
+@click.option(
+    "--metric", "metrics", required=True, help="Comma-separated KPI names, e.g. cac,romi."
+)
+@click.option("--by", "dimensions", default="", help="Comma-separated dimensions, e.g. channel.")
+@click.option("--grain", type=click.Choice(["week", "month", "quarter", "year"]))
+@click.option("--from", "start", required=True, help="First day or month: 2025-01 or 2025-01-15.")
+@click.option("--to", "end", required=True, help="Last day or month: 2025-12 or 2025-12-31.")
+@click.option("--compare", type=click.Choice(["previous_period", "last_year", "plan"]))
+@click.option("--filter", "filters", multiple=True, help="DIMENSION=VALUE[,VALUE…], repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+@click.option("--explain", is_flag=True, help="Print each KPI's definition first.")
+def kpi(
+    workspace_ref: str,
+    metrics: str,
+    dimensions: str,
+    grain: str | None,
+    start: str,
+    end: str,
+    compare: str | None,
+    filters: tuple[str, ...],
+    as_json: bool,
+    explain: bool,
+) -> None:
+    """Compute KPIs (list them with `pilotage kpi --workspace W --metric list --from … --to …`).
+
+    JSON shape: {"query", "as_of", "keys", "metrics": {name: {label, formula, unit, direction,
+    vanity}}, "rows": [{key…, metric…, metric__compare, metric__change}], "notes"}.
+    """
+    from pilotage.metrics import KPIS, MetricQuery, QueryError, WarehouseSource, run
+
+    if metrics == "list":
+        for name, k in KPIS.items():
+            click.echo(f"{name:<22} {k.label}{' (vanity)' if k.vanity else ''}: {k.formula}")
+        return
+    _django()
+    from pilotage.web.workspaces.services import warehouse
+
+    ws = _workspace(workspace_ref)
+    try:
+        query = MetricQuery(
+            tuple(m.strip() for m in metrics.split(",") if m.strip()),
+            _day(start, first=True),
+            _day(end, first=False),
+            tuple(d.strip() for d in dimensions.split(",") if d.strip()),
+            grain,  # type: ignore[arg-type]
+            compare,  # type: ignore[arg-type]
+            tuple(_filter(f) for f in filters),
+        )
+        plan = _plan_lookup(ws) if compare == "plan" else None
+        result = run(query, WarehouseSource(warehouse(), ws.slug, ws.currency), plan=plan)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    if explain:
+        for k in result.definitions.values():
+            click.echo(f"{k.name}: {k.formula}")
+        click.echo("")
+    columns = [
+        *result.keys,
+        *(c for c in (result.rows[0] if result.rows else {}) if c not in result.keys),
+    ]
+    click.echo("\t".join(columns))
+    for row in result.rows:
+        click.echo("\t".join(_cell(row.get(c)) for c in columns))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def _plan_lookup(ws):
+    try:
+        from pilotage.web.plans.services import plan_lookup
+    except ImportError as exc:  # pragma: no cover - the plans app ships with the KPI targets
+        raise click.UsageError("comparing with the plan needs KPI targets") from exc
+    return plan_lookup(ws)
+
+
+def _day(text: str, *, first: bool):
+    import calendar
+    import datetime as dt
+
+    try:
+        if len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            day = 1 if first else calendar.monthrange(year, month)[1]
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: expected YYYY-MM or YYYY-MM-DD") from exc
+
+
+def _filter(text: str) -> tuple[str, tuple[str, ...]]:
+    name, sep, values = text.partition("=")
+    if not sep or not values:
+        raise click.BadParameter(
+            f"{text!r}: expected DIMENSION=VALUE[,VALUE…]", param_hint="--filter"
+        )
+    return name.strip(), tuple(v.strip() for v in values.split(","))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
 @main.group()
 def workspace() -> None:
     """List and create workspaces (one per company)."""

@@ -1,0 +1,108 @@
+"""The typed question every consumer asks the metrics layer: :class:`MetricQuery`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Grain = Literal["week", "month", "quarter", "year"]
+Comparison = Literal["previous_period", "last_year", "plan"]
+Attribution = Literal["first_touch"]
+GRAINS: tuple[str, ...] = ("week", "month", "quarter", "year")
+COMPARISONS: tuple[str, ...] = ("previous_period", "last_year", "plan")
+DIMENSIONS: tuple[str, ...] = (
+    "channel",
+    "campaign",
+    "segment",
+    "region",
+    "country",
+    "company_size",
+)
+
+
+class QueryError(ValueError):
+    """The query asks for something the metrics layer cannot answer; the message says why."""
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """Which KPIs, split how, over which period, compared with what.
+
+    ``start`` and ``end`` are both included. ``grain`` buckets the period (None: one row for
+    the whole period). ``filters`` keeps only rows whose dimension has one of the given values.
+    ``maturity_days`` is the window of cohort conversion rates: a lead counts as converted when
+    it reaches the next stage within that many days, and only cohorts whose window has elapsed
+    by ``as_of`` (default: the last day with data) are counted.
+
+    >>> q = MetricQuery(("cac",), dt.date(2025, 1, 1), dt.date(2025, 12, 31), ("channel",))
+    >>> q.key() == MetricQuery(("cac",), dt.date(2025, 1, 1), dt.date(2025, 12, 31),
+    ...                         ("channel",)).key()
+    True
+    """
+
+    metrics: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    dimensions: tuple[str, ...] = ()
+    grain: Grain | None = None
+    compare: Comparison | None = None
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    attribution: Attribution = "first_touch"
+    maturity_days: int = 180
+    as_of: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.metrics:
+            raise QueryError("ask for at least one metric")
+        if self.end < self.start:
+            raise QueryError(f"the period ends ({self.end}) before it starts ({self.start})")
+        if self.grain is not None and self.grain not in GRAINS:
+            raise QueryError(f"unknown grain {self.grain!r}; use one of {', '.join(GRAINS)}")
+        if self.compare is not None and self.compare not in COMPARISONS:
+            raise QueryError(
+                f"unknown comparison {self.compare!r}; use one of {', '.join(COMPARISONS)}"
+            )
+        unknown = [d for d in (*self.dimensions, *dict(self.filters)) if d not in DIMENSIONS]
+        if unknown:
+            raise QueryError(
+                f"unknown dimension {unknown[0]!r}; use one of {', '.join(DIMENSIONS)}"
+            )
+        if self.maturity_days < 0:
+            raise QueryError("maturity_days must be zero or more")
+
+    def key(self) -> str:
+        """A stable hash of the query, for caching."""
+        payload = json.dumps(asdict(self), default=str, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+    def shifted(self, to: Comparison) -> MetricQuery:
+        """The same query over the comparison period (previous period or same period last year)."""
+        if to == "previous_period":
+            length = self.end - self.start + dt.timedelta(days=1)
+            start, end = self.start - length, self.start - dt.timedelta(days=1)
+        elif to == "last_year":
+            start, end = _minus_year(self.start), _minus_year(self.end)
+        else:
+            raise QueryError("the plan is not a period: pass plan values to the runner")
+        return MetricQuery(
+            self.metrics,
+            start,
+            end,
+            self.dimensions,
+            self.grain,
+            None,
+            self.filters,
+            self.attribution,
+            self.maturity_days,
+            self.as_of,
+        )
+
+
+def _minus_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

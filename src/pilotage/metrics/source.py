@@ -1,0 +1,62 @@
+"""Where the metrics read from: one workspace's warehouse, through Ibis on DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import ibis
+from ibis.expr.types import Table
+
+from pilotage.warehouse import TABLES, Warehouse, connect
+
+
+@dataclass
+class WarehouseSource:
+    """The canonical tables of ``workspace`` as Ibis tables, plus what the cache key needs."""
+
+    warehouse: Warehouse
+    workspace: str
+    currency: str | None = None  # the workspace currency: money in others is left out, and said
+
+    @cached_property
+    def backend(self) -> ibis.BaseBackend:
+        return ibis.duckdb.from_connection(connect(self.warehouse, self.workspace))
+
+    def table(self, name: str) -> Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        return self.backend.table(name)
+
+    @cached_property
+    def versions(self) -> tuple[tuple[str, int | None], ...]:
+        """Current Delta version of every table: a new import changes the cache key."""
+        return tuple(sorted(self.warehouse.versions(self.workspace).items()))
+
+    def rows_in_other_currencies(self, start: dt.date, end: dt.date) -> dict[str, int]:
+        """Rows of the money tables dated in ``[start, end]`` whose currency is not ours."""
+        if not self.currency:
+            return {}
+        found = {}
+        for table, time in (("spend", "date"), ("orders", "ordered_at"), ("deals", "created_at")):
+            t = self.table(table)
+            day = t[time] if t[time].type().is_date() else t[time].date()
+            n = t.filter(t.currency != self.currency, day >= start, day <= end).count()
+            count = n.to_pyarrow().as_py()
+            if count:
+                found[table] = count
+        return found
+
+    @cached_property
+    def kind(self) -> str:
+        """``b2b`` when the workspace tracks leads, else ``b2c`` (customers come from orders)."""
+        return "b2b" if self.table("leads").count().to_pyarrow().as_py() else "b2c"
+
+    @cached_property
+    def last_day(self) -> dt.date | None:
+        """The last day with spend or orders: the default ``as_of`` of cohort metrics."""
+        spend = self.table("spend").date.max().to_pyarrow().as_py()
+        orders = self.table("orders").ordered_at.max().to_pyarrow().as_py()
+        days = [d for d in (spend, orders.date() if orders else None) if d is not None]
+        return max(days) if days else None
