@@ -52,3 +52,50 @@ def stacked_monthly_bars(
             ],
         },
     }
+
+
+def funnel(rows: list[dict], *, count_title: str) -> dict:
+    """Horizontal bars, one per funnel stage in ``order``; rows have ``stage``, ``count``."""
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": rows},
+        "mark": {"type": "bar", "tooltip": True},
+        "width": "container",
+        "height": 40 * max(len(rows), 1),
+        "encoding": {
+            "y": {"field": "stage", "type": "nominal", "sort": {"field": "order"}, "title": None},
+            "x": {"field": "count", "type": "quantitative", "title": count_title},
+        },
+    }
+
+
+def monthly_line(rows: list[dict], *, value_title: str, plan: list[dict] | None = None) -> dict:
+    """A monthly line (``month``, ``value``), with a dashed plan line when ``plan`` is given."""
+    layers: list[dict] = [
+        {
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": True, "tooltip": True},
+            "encoding": {
+                "x": {
+                    "field": "month",
+                    "type": "temporal",
+                    "timeUnit": "yearmonth",
+                    "title": None,
+                    "axis": {"format": "%b %Y", "labelAngle": -40},
+                },
+                "y": {"field": "value", "type": "quantitative", "title": value_title},
+            },
+        }
+    ]
+    if plan:
+        layers.append(
+            {
+                "data": {"values": plan},
+                "mark": {"type": "line", "strokeDash": [6, 4], "color": "#888"},
+                "encoding": {
+                    "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth"},
+                    "y": {"field": "value", "type": "quantitative"},
+                },
+            }
+        )
+    return {"$schema": SCHEMA, "width": "container", "height": 240, "layer": layers}

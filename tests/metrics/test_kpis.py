@@ -235,9 +235,12 @@ def test_it_caches_by_query_and_warehouse_version(tmp_path):
     assert again.rows[0]["marketing_cost"] == 301.0
 
 
-def test_it_documents_every_kpi():
+def test_it_documents_every_kpi_in_english_and_french():
+    from pilotage.metrics.kpis_fr import FORMULAS
+
+    assert sorted(FORMULAS) == sorted(KPIS)
     for k in KPIS.values():
-        assert k.formula and k.label and k.label_fr
+        assert k.formula and k.label and k.label_fr and k.formula_fr != k.formula
         assert k.direction in {"higher_is_better", "lower_is_better", "neutral"}
     assert [k.name for k in KPIS.values() if k.vanity] == ["impressions", "clicks", "sessions"]
     assert not any(k.vanity and k.executive for k in KPIS.values())

@@ -13,6 +13,8 @@ from typing import Literal
 
 from ibis.expr.types import Table, Value
 
+from pilotage.metrics.kpis_fr import FORMULAS as FORMULAS_FR
+
 Unit = Literal["money", "count", "ratio", "percent", "days", "months", "score"]
 Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
 Z95 = 1.959963984540054
@@ -33,6 +35,11 @@ class Kpi:
     vanity: bool = False
     executive: bool = False  # on the executive scorecard
     kinds: frozenset[str] = frozenset({"b2b", "b2c"})
+
+    @property
+    def formula_fr(self) -> str:
+        """The formula in French (FORMULAS_FR), the English one until it is translated."""
+        return FORMULAS_FR.get(self.name, self.formula)
 
 
 def _ratio(num: str, den: str, scale: float = 1.0) -> Callable[[Table], Value]:
@@ -214,6 +221,17 @@ _kpis = [
         "higher_is_better",
         ("sqls",),
         _sum("sqls"),
+        kinds=B2B,
+    ),
+    Kpi(
+        "opportunities",
+        "Opportunities",
+        "Opportunités",
+        "Leads that became an opportunity in the period.",
+        "count",
+        "higher_is_better",
+        ("opportunities",),
+        _sum("opportunities"),
         kinds=B2B,
     ),
     Kpi(
