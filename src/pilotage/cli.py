@@ -96,31 +96,31 @@ def manage(args: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--workspace", "workspace_ref", required=True, help="Workspace name or slug.")
+@click.option("--workspace", "workspace_ref", help="Workspace name or slug.")
 @click.option(
     "--metric", "metrics", required=True, help="Comma-separated KPI names, e.g. cac,romi."
 )
 @click.option("--by", "dimensions", default="", help="Comma-separated dimensions, e.g. channel.")
 @click.option("--grain", type=click.Choice(["week", "month", "quarter", "year"]))
-@click.option("--from", "start", required=True, help="First day or month: 2025-01 or 2025-01-15.")
-@click.option("--to", "end", required=True, help="Last day or month: 2025-12 or 2025-12-31.")
+@click.option("--from", "start", help="First day or month: 2025-01 or 2025-01-15.")
+@click.option("--to", "end", help="Last day or month: 2025-12 or 2025-12-31.")
 @click.option("--compare", type=click.Choice(["previous_period", "last_year", "plan"]))
 @click.option("--filter", "filters", multiple=True, help="DIMENSION=VALUE[,VALUE…], repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 @click.option("--explain", is_flag=True, help="Print each KPI's definition first.")
 def kpi(
-    workspace_ref: str,
+    workspace_ref: str | None,
     metrics: str,
     dimensions: str,
     grain: str | None,
-    start: str,
-    end: str,
+    start: str | None,
+    end: str | None,
     compare: str | None,
     filters: tuple[str, ...],
     as_json: bool,
     explain: bool,
 ) -> None:
-    """Compute KPIs (list them with `pilotage kpi --workspace W --metric list --from … --to …`).
+    """Compute KPIs for a workspace; `pilotage kpi --metric list` lists the KPIs.
 
     JSON shape: {"query", "as_of", "keys", "metrics": {name: {label, formula, unit, direction,
     vanity}}, "rows": [{key…, metric…, metric__compare, metric__change}], "notes"}.
@@ -131,6 +131,10 @@ def kpi(
         for name, k in KPIS.items():
             click.echo(f"{name:<22} {k.label}{' (vanity)' if k.vanity else ''}: {k.formula}")
         return
+    for value, option in ((workspace_ref, "--workspace"), (start, "--from"), (end, "--to")):
+        if not value:
+            raise click.UsageError(f"{option} is required")
+    assert workspace_ref and start and end
     _django()
     from pilotage.web.workspaces.services import warehouse
 
@@ -232,7 +236,7 @@ def workspace_list(as_json: bool) -> None:
             "fiscal_year_start_month": w.fiscal_year_start_month,
             "members": w.members,
         }
-        for w in Workspace.objects.annotate(members=Count("memberships"))
+        for w in Workspace.objects.annotate(members=Count("memberships")).order_by("name")
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -328,6 +332,28 @@ def user_create(
             add_member(ws, new_user, role)
     joined = f", {role} of {ws.name}" if ws else ""
     click.echo(f"Created user {username}{joined}.")
+
+
+@main.group()
+def token() -> None:
+    """API tokens (for `Authorization: Bearer <token>` on /api/)."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+def token_create(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it (it is shown only once)."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from pilotage.web.workspaces.services import create_token
+
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        raise click.BadParameter(f"no user named {username!r}", param_hint="USERNAME")
+    _, raw = create_token(found, name)
+    click.echo(raw)
 
 
 def _messages(exc) -> str:

@@ -161,7 +161,9 @@ def test_it_compares_with_plan_values_given_by_the_caller(b2b):
     result = run(
         MetricQuery(("cac",), *H1, compare="plan", as_of=AS_OF),
         b2b,
-        plan=lambda metric, row: 5000.0 if metric == "cac" else None,
+        plan=lambda metric, dims, start, end: (
+            5000.0 if (metric, start, end) == ("cac", *H1) else None
+        ),
     )
     assert result.rows[0]["cac__compare"] == 5000.0
     assert result.rows[0]["cac__change"] == pytest.approx(4000.0 - 5000.0)

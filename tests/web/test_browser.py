@@ -110,3 +110,42 @@ def test_it_shows_agency_members_no_spend_chart(page, live_server):
     _charts_rendered(page, "demand")
     assert page.locator("#spend-chart").count() == 0
     assert page.problems == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_it_renders_the_control_dashboard_drills_down_and_exports(page, live_server, language):
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    for slug in ("industrie-demo", "boutique-demo"):
+        page.goto(f"{live_server.url}/w/{slug}/control/?period=2025")
+        assert page.locator(f"html[lang={language}]").count() == 1
+        assert page.locator(".scorecard .tile").count() >= 5
+        page.wait_for_selector("#trend-chart[data-rendered=true]")
+        assert page.locator("#trend-chart svg .mark-line path").count() > 0
+    title = "Coûts marketing" if language == "fr" else "Marketing cost"
+    assert page.locator("#channel-table th", has_text=title).count() == 1
+
+    # the export downloads the same numbers as the table on the page
+    cost_on_page = float(
+        page.locator(
+            "#channel-table tr[data-channel='Paid search'] td[data-metric=marketing_cost]"
+        ).get_attribute("data-value")
+    )
+    with page.expect_download() as download:
+        page.click("a.export >> text=CSV")
+    import csv
+
+    with open(download.value.path(), encoding="utf-8") as f:
+        exported = {row["channel"]: row for row in csv.DictReader(f)}
+    assert float(exported["Paid search"]["marketing_cost"]) == pytest.approx(cost_on_page)
+
+    page.click("#channel-table a >> text=Paid search")
+    page.wait_for_selector("#spend-rows tbody tr")
+    assert page.locator("#spend-rows tbody tr").count() > 10
+    assert page.problems == []

@@ -39,8 +39,11 @@ def test_it_has_the_expected_command_tree():
     assert names == [
         "",
         "demo",
+        "kpi",
         "manage",
         "serve",
+        "token",
+        "token create",
         "user",
         "user create",
         "workspace",
@@ -278,3 +281,84 @@ def test_it_loads_the_demo_once_and_changes_nothing_the_second_time(settings, tm
     user = get_user_model().objects.get(username="demo-agency")
     assert user.check_password("pilotage-demo")
     assert Membership.objects.get(user=user).role == Role.AGENCY
+
+
+def test_it_lists_the_kpis_with_their_formulas():
+    result = run("kpi", "--metric", "list")
+    assert result.exit_code == 0, result.output
+    assert "cac" in result.output and "Marketing cost / new customers" in result.output
+
+
+def test_it_computes_kpis_for_a_workspace_named_by_name(personas):
+    result = run(
+        "kpi",
+        "--workspace",
+        "Industrie Demo",
+        "--metric",
+        "cac,new_customers",
+        "--by",
+        "channel",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-12",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"]["start"] == "2025-01-01" and data["query"]["end"] == "2025-12-31"
+    by_channel = {r["channel"]: r for r in data["rows"]}
+    paid = by_channel["Paid search"]
+    assert paid["cac"] == pytest.approx(
+        _spend("industrie-demo", "Paid search", 2025) / paid["new_customers"]
+    )
+
+
+def _spend(slug, channel, year):
+    import pyarrow.compute as pc
+
+    from pilotage.web.workspaces.services import warehouse
+
+    spend = warehouse().read(slug, "spend")
+    mask = pc.and_(pc.equal(spend["channel"], channel), pc.equal(pc.year(spend["date"]), year))
+    return pc.sum(spend.filter(mask)["cost"]).as_py()
+
+
+def test_it_explains_why_a_kpi_query_cannot_be_answered(personas):
+    result = run(
+        "kpi",
+        "--workspace",
+        "industrie-demo",
+        "--metric",
+        "nps",
+        "--by",
+        "channel",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-12",
+    )
+    assert result.exit_code == 2
+    assert "nps cannot be split or filtered by channel" in result.output
+    result = run(
+        "kpi",
+        "--workspace",
+        "industrie-demo",
+        "--metric",
+        "cac",
+        "--from",
+        "2025-13",
+        "--to",
+        "2025-12",
+    )
+    assert result.exit_code == 2 and "expected YYYY-MM or YYYY-MM-DD" in result.output
+
+
+def test_it_creates_an_api_token_shown_once(personas):
+    from pilotage.web.workspaces.models import ApiToken
+
+    result = run("token", "create", "owner", "--name", "notebook")
+    assert result.exit_code == 0, result.output
+    raw = result.output.strip()
+    token = ApiToken.objects.get(user=personas.owner)
+    assert token.name == "notebook" and raw not in token.digest and len(raw) > 30

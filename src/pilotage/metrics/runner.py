@@ -22,7 +22,9 @@ from pilotage.metrics.measures import MEASURES, Context, aggregate
 from pilotage.metrics.query import MetricQuery, QueryError
 from pilotage.metrics.source import WarehouseSource
 
-PlanLookup = Callable[[str, dict[str, Any]], float | None]
+# plan(metric, row, start, end): the planned value of ``metric`` for the row's dimension values
+# over [start, end] (the row's time bucket, or the whole period), or None.
+PlanLookup = Callable[[str, dict[str, Any], dt.date, dt.date], float | None]
 _CACHE: OrderedDict[tuple, MetricResult] = OrderedDict()
 CACHE_SIZE = 256
 
@@ -202,10 +204,26 @@ def _change(now: Any, then: Any) -> Any:
     return now - then if now is not None and then is not None else None
 
 
+def _bounds(query: MetricQuery, row: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The days a row covers: its time bucket within the period, or the whole period."""
+    start = row.get("period")
+    if start is None:
+        return query.start, query.end
+    following = {
+        "week": start + dt.timedelta(days=7),
+        "month": _bucket(start + dt.timedelta(days=32), "month"),
+        "quarter": _bucket(start + dt.timedelta(days=93), "quarter"),
+        "year": _bucket(start + dt.timedelta(days=366), "year"),
+    }[query.grain or "year"]
+    assert following is not None
+    return max(start, query.start), min(following - dt.timedelta(days=1), query.end)
+
+
 def _plan_values(query: MetricQuery, row: dict[str, Any], plan: PlanLookup) -> dict[str, Any]:
     values = {}
+    start, end = _bounds(query, row)
     for name in query.metrics:
-        target = plan(name, row)
+        target = plan(name, {k: row[k] for k in query.dimensions}, start, end)
         values[f"{name}__compare"] = target
         values[f"{name}__change"] = _change(row[name], target)
     return values

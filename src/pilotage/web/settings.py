@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "pilotage.web.workspaces",
+    "pilotage.web.plans",
+    "pilotage.web.control",
 ]
 
 MIDDLEWARE = [

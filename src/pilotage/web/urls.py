@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 
+from pilotage.web.api import api
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,4 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("pilotage/favicon.svg"), permanent=True)),
     path("", include("pilotage.web.workspaces.urls")),
+    path("", include("pilotage.web.plans.urls")),
+    path("", include("pilotage.web.control.urls")),
+    path("api/", api.urls),
 ]

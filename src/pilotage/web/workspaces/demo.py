@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -10,6 +10,7 @@ from django.db import transaction
 
 from pilotage.simulate import COMPANIES
 from pilotage.simulate.loader import load_company
+from pilotage.web.plans.demo import load_demo_plan
 from pilotage.web.workspaces.models import AuditAction, Role, Workspace
 from pilotage.web.workspaces.services import add_member, record, warehouse
 
@@ -28,13 +29,15 @@ class DemoResult:
     workspaces: list[Workspace]
     created_users: list[str]
     tables_written: dict[str, list[str]]
+    budgets_created: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_demo(seed: int = 42, *, migrate: bool = True) -> DemoResult:
     """Migrate, create the demo companies and users, load their warehouse tables.
 
     Running it again changes nothing: workspaces and users are looked up by slug and username,
-    and each table holds one demo batch that is not rewritten when already complete.
+    each table holds one demo batch that is not rewritten when already complete, and each
+    year's "Plan <year>" budget (with its targets) is created only when missing.
     """
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
@@ -61,7 +64,8 @@ def load_demo(seed: int = 42, *, migrate: bool = True) -> DemoResult:
             record(
                 workspace, None, AuditAction.LOAD, workspace, {"tables": written[workspace.slug]}
             )
-    return DemoResult(workspaces, created_users, written)
+    budgets = {w.slug: [str(b) for b in load_demo_plan(w)] for w in workspaces}
+    return DemoResult(workspaces, created_users, written, budgets)
 
 
 def _demo_users(by_slug: dict[str, Workspace]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +14,14 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from pilotage.warehouse import Warehouse
-from pilotage.web.workspaces.models import AuditAction, AuditEvent, Membership, Role, Workspace
+from pilotage.web.workspaces.models import (
+    ApiToken,
+    AuditAction,
+    AuditEvent,
+    Membership,
+    Role,
+    Workspace,
+)
 
 
 class NotFound(LookupError):
@@ -108,3 +117,12 @@ def create_user(username: str, password: str, *, email: str = "") -> AbstractBas
 
 def memberships_of(user: AbstractBaseUser) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("workspace"))
+
+
+def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+    """A new API token for ``user``: the row (which keeps only a digest) and the token itself."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, digest=hashlib.sha256(raw.encode()).hexdigest()
+    )
+    return token, raw

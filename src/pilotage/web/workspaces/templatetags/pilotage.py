@@ -29,3 +29,9 @@ def money(amount: float, currency: str, compact: bool = False) -> str:
 def count(value: int) -> str:
     """A whole number with the locale's grouping: ``12 345`` (fr), ``12,345`` (en)."""
     return format_decimal(value, locale=_locale())
+
+
+@register.filter
+def number(value: float) -> str:
+    """A number with the locale's grouping and decimal mark: ``1 234,5`` (fr), ``1,234.5`` (en)."""
+    return format_decimal(value, locale=_locale())

@@ -1,0 +1,1 @@
+"""The control dashboard: scorecard, channel table, funnel, trends, drill-down, exports."""

@@ -1,0 +1,191 @@
+"""What the control dashboard shows: metric queries → template context. No HTTP here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from pilotage import charts
+from pilotage.metrics import KPIS, SCORECARD, MetricQuery, WarehouseSource, run
+from pilotage.metrics.measures import MEASURES
+from pilotage.metrics.overview import Period
+from pilotage.metrics.variance import variance
+from pilotage.web.workspaces.models import Workspace
+from pilotage.web.workspaces.services import warehouse
+
+CHANNEL_TABLE_B2B = (
+    "marketing_cost",
+    "leads",
+    "mqls",
+    "sqls",
+    "new_customers",
+    "cac",
+    "romi",
+    "ltv_to_cac",
+)
+CHANNEL_TABLE_B2C = ("marketing_cost", "new_customers", "cac", "romi", "ltv", "ltv_to_cac")
+FUNNEL = ("leads", "mqls", "sqls", "opportunities", "new_customers")
+WARNING_BAND = 0.10  # an unfavourable variance within 10% of target is amber, beyond is red
+PlanLookup = Callable[[str, dict[str, Any], dt.date, dt.date], float | None]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI of the scorecard: value, comparison, target and its traffic light."""
+
+    metric: str
+    value: float | None
+    compare: float | None
+    change: float | None
+    favourable_change: bool | None
+    target: float | None
+    status: str | None  # good / warning / bad; None without target
+
+
+def source_for(workspace: Workspace) -> WarehouseSource:
+    return WarehouseSource(warehouse(), workspace.slug, workspace.currency)
+
+
+def period_for(source: WarehouseSource, choice: str | None) -> tuple[str, Period | None]:
+    """``last12`` (default) or a year with data."""
+    end = source.last_day
+    if end is None:
+        return "last12", None
+    if choice and choice.isdigit() and dt.date(int(choice), 1, 1) <= end:
+        return choice, Period.year(int(choice))
+    return "last12", Period.last_12_months(end)
+
+
+def supports(metric: str, dimensions: list[str]) -> bool:
+    """Whether every measure of ``metric`` can be split or filtered by ``dimensions``."""
+    return all(d in MEASURES[m].dimensions for m in KPIS[metric].measures for d in dimensions)
+
+
+def status(value: float | None, target: float | None, direction: str) -> str | None:
+    """Traffic light of a value against its target."""
+    v = variance(value, target, direction)
+    if v.favourable is None:
+        return None
+    if v.favourable:
+        return "good"
+    return "warning" if v.relative is not None and abs(v.relative) <= WARNING_BAND else "bad"
+
+
+def scorecard(
+    source: WarehouseSource,
+    period: Period,
+    compare: str,
+    filters: tuple[tuple[str, tuple[str, ...]], ...],
+    plan: PlanLookup | None,
+) -> list[Tile]:
+    metrics = tuple(m for m in SCORECARD if source.kind in KPIS[m].kinds)
+    # a KPI that cannot be filtered (NPS by channel, say) shows n/a rather than a wrong total
+    filtered = tuple(m for m in metrics if supports(m, [d for d, _ in filters]))
+    query = MetricQuery(filtered, period.start, period.end, compare=compare, filters=filters)  # type: ignore[arg-type]
+    [row] = run(query, source).rows
+    tiles = []
+    for m in metrics:
+        if m not in filtered:
+            tiles.append(Tile(m, None, None, None, None, None, None))
+            continue
+        target = plan(m, {}, period.start, period.end) if plan else None
+        change = variance(row[m], row[f"{m}__compare"], KPIS[m].direction)
+        tiles.append(
+            Tile(
+                m,
+                row[m],
+                row[f"{m}__compare"],
+                row[f"{m}__change"],
+                change.favourable,
+                target,
+                status(row[m], target, KPIS[m].direction),
+            )
+        )
+    return tiles
+
+
+def channel_table(source: WarehouseSource, period: Period) -> tuple[tuple[str, ...], list[dict]]:
+    metrics = CHANNEL_TABLE_B2B if source.kind == "b2b" else CHANNEL_TABLE_B2C
+    result = run(MetricQuery(metrics, period.start, period.end, ("channel",)), source)
+    return metrics, result.rows
+
+
+def funnel_chart(source: WarehouseSource, period: Period, filters) -> dict | None:
+    if source.kind != "b2b":
+        return None
+    [row] = run(MetricQuery(FUNNEL, period.start, period.end, filters=filters), source).rows
+    labels = {m: (KPIS[m].label if m in KPIS else m) for m in FUNNEL}
+    labels["opportunities"] = _("Opportunities")
+    rows = [{"stage": labels[m], "count": row[m], "order": i} for i, m in enumerate(FUNNEL)]
+    return charts.funnel(rows, count_title=_("Count"))
+
+
+def trend_chart(source: WarehouseSource, period: Period, filters, metric: str) -> dict:
+    query = MetricQuery((metric,), period.start, period.end, grain="month", filters=filters)
+    rows = [
+        {"month": r["period"].isoformat(), "value": r[metric]}
+        for r in run(query, source).rows
+        if r[metric] is not None
+    ]
+    return charts.monthly_line(rows, value_title=KPIS[metric].label)
+
+
+def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dict:
+    """The whole control page's context."""
+    source = source_for(workspace)
+    choice, period = period_for(source, choice)
+    context: dict[str, Any] = {
+        "period_choice": choice,
+        "period": period,
+        "compare": compare,
+        "channel": dict(filters).get("channel", ("",))[0],
+        "years": _years(source),
+        "kind": source.kind,
+    }
+    if period is None:
+        return context
+    plan = _plan(workspace)
+    metrics, rows = channel_table(source, period)
+    trend_metric = "new_customers"
+    context |= {
+        "tiles": scorecard(source, period, compare, filters, plan),
+        "table_metrics": metrics,
+        "table_rows": rows,
+        "channels": [r["channel"] for r in rows],
+        "charts": [
+            c
+            for c in (
+                {
+                    "id": "funnel",
+                    "title": _("Funnel"),
+                    "spec": funnel_chart(source, period, filters),
+                },
+                {
+                    "id": "trend",
+                    "title": _("New customers by month"),
+                    "spec": trend_chart(source, period, filters, trend_metric),
+                },
+            )
+            if c["spec"] is not None
+        ],
+    }
+    return context
+
+
+def _years(source: WarehouseSource) -> list[int]:
+    end = source.last_day
+    spend = source.table("spend")
+    first = spend.date.min().to_pyarrow().as_py()
+    return list(range(end.year, first.year - 1, -1)) if end and first else []
+
+
+def _plan(workspace: Workspace) -> PlanLookup | None:
+    try:
+        from pilotage.web.plans.services import plan_lookup
+    except ImportError:
+        return None
+    return plan_lookup(workspace)

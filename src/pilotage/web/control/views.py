@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pilotage.metrics import QueryError
+from pilotage.web.control import drill, exports, scorecard
+from pilotage.web.workspaces.access import workspace_view
+from pilotage.web.workspaces.models import FINANCIAL_ROLES
+
+COMPARISONS = ("last_year", "previous_period")
+
+
+def _filters(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    channel = request.GET.get("channel")
+    return (("channel", (channel,)),) if channel else ()
+
+
+@workspace_view(*FINANCIAL_ROLES)
+def control(request: HttpRequest) -> HttpResponse:
+    """The executive scorecard, the channel table, the funnel and the trends."""
+    compare = request.GET.get("compare", "last_year")
+    compare = compare if compare in COMPARISONS else "last_year"
+    try:
+        context = scorecard.page(
+            request.workspace, request.GET.get("period"), compare, _filters(request)
+        )
+    except QueryError as exc:
+        raise Http404(str(exc)) from exc
+    template = "control/_body.html" if request.htmx else "control/control.html"
+    return render(request, template, context)
+
+
+@workspace_view(*FINANCIAL_ROLES)
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """The channel table (same numbers as the page) as CSV or XLSX."""
+    if table != "channels" or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export")
+    return exports.channel_table(request.workspace, request.GET.get("period"), fmt)
+
+
+@workspace_view(*FINANCIAL_ROLES)
+def drilldown(request: HttpRequest) -> HttpResponse:
+    """The rows behind a channel's figures: its spend lines and its new customers."""
+    context = drill.rows(request.workspace, request.GET.get("period"), request.GET.get("channel"))
+    return render(request, "control/drill.html", context)

@@ -1,0 +1,122 @@
+"""The control dashboard: who sees it, and that its numbers are the metrics layer's."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pilotage.metrics import MetricQuery, run
+from pilotage.web.control.scorecard import period_for, source_for
+
+pytestmark = pytest.mark.django_db
+
+VIEWS = [
+    ("control", {}),
+    ("control_drill", {"channel": "Paid search"}),
+    ("control_export", {}),
+]
+EXPECTED = {"owner": 200, "manager": 200, "viewer": 200, "agency": 403, "outsider": 404}
+
+
+def _url(view, slug):
+    if view == "control_export":
+        return reverse(view, args=[slug, "channels", "csv"])
+    return reverse(view, args=[slug])
+
+
+@pytest.mark.parametrize(("view", "params"), VIEWS)
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_it_shows_the_control_pages_to_roles_that_see_financials(
+    client, personas, view, params, persona
+):
+    client.force_login(getattr(personas, persona))
+    response = client.get(_url(view, personas.workspace.slug), params)
+    assert response.status_code == EXPECTED[persona]
+
+
+def test_it_shows_the_scorecard_with_the_runners_numbers(client, personas):
+    client.force_login(personas.owner)
+    page = client.get(reverse("control", args=[personas.workspace.slug]))
+    tiles = {t.metric: t for t in page.context["tiles"]}
+    assert {"cac", "romi", "ltv_to_cac", "mql_to_sql", "nps"} <= set(tiles)
+    source = source_for(personas.workspace)
+    _, period = period_for(source, None)
+    [row] = run(MetricQuery(("cac", "nps"), period.start, period.end), source).rows
+    assert tiles["cac"].value == pytest.approx(row["cac"])
+    assert tiles["nps"].value == pytest.approx(row["nps"])
+    assert tiles["cac"].compare is not None  # same period last year exists in the demo
+
+
+def test_it_exports_the_channel_table_with_the_numbers_of_the_page(client, personas):
+    client.force_login(personas.manager)
+    slug = personas.workspace.slug
+    page = client.get(reverse("control", args=[slug]), {"period": "2025"})
+    on_page = {r["channel"]: r for r in page.context["table_rows"]}
+    metrics = page.context["table_metrics"]
+    response = client.get(
+        reverse("control_export", args=[slug, "channels", "csv"]), {"period": "2025"}
+    )
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {r["channel"] for r in rows} == set(on_page)
+    for r in rows:
+        for m in metrics:
+            expected = on_page[r["channel"]][m]
+            assert (r[m] == "") if expected is None else float(r[m]) == pytest.approx(expected)
+    book = client.get(
+        reverse("control_export", args=[slug, "channels", "xlsx"]), {"period": "2025"}
+    )
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "channel" and len(values) == len(rows) + 1
+    by_channel = {v[0]: v for v in values[1:]}
+    cost = metrics.index("marketing_cost") + 1
+    for name, row in on_page.items():
+        assert by_channel[name][cost] == pytest.approx(row["marketing_cost"])
+
+
+def test_it_drills_down_to_the_spend_lines_behind_a_channel_figure(client, personas):
+    client.force_login(personas.viewer)
+    slug = personas.workspace.slug
+    page = client.get(reverse("control", args=[slug]), {"period": "2025"})
+    cost = {r["channel"]: r["marketing_cost"] for r in page.context["table_rows"]}
+    drill = client.get(
+        reverse("control_drill", args=[slug]), {"period": "2025", "channel": "Trade shows"}
+    )
+    assert drill.context["spend_total"] == pytest.approx(cost["Trade shows"])
+    assert drill.context["spend_count"] == len(drill.context["spend_rows"])
+    assert all(r["date"].year == 2025 for r in drill.context["spend_rows"])
+
+
+def test_it_filters_the_scorecard_by_channel_through_htmx(client, personas):
+    client.force_login(personas.owner)
+    response = client.get(
+        reverse("control", args=[personas.workspace.slug]),
+        {"channel": "Paid search", "period": "2025"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="control-body">')  # the partial, not the page
+    everything = client.get(reverse("control", args=[personas.workspace.slug]), {"period": "2025"})
+    filtered = {t.metric: t.value for t in response.context["tiles"]}
+    total = {t.metric: t.value for t in everything.context["tiles"]}
+    assert filtered["new_customers"] < total["new_customers"]
+
+
+def test_it_speaks_french_on_the_control_page(client, personas):
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "fr"
+    html = client.get(reverse("control", args=[personas.workspace.slug])).content.decode()
+    assert "Coûts marketing / nouveaux clients" in html  # the CAC formula as a tooltip
+
+
+def test_it_shows_the_b2c_company_without_lead_figures(client, personas):
+    client.force_login(personas.outsider)
+    page = client.get(reverse("control", args=[personas.other.slug]))
+    assert page.status_code == 200
+    assert "mql_to_sql" not in {t.metric for t in page.context["tiles"]}
+    assert "leads" not in page.context["table_metrics"]

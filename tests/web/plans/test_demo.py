@@ -1,0 +1,86 @@
+"""The demo's budgets: one approved baseline per plan year, actuals from the warehouse, once."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+from pilotage.warehouse import connect
+from pilotage.web.plans.demo import plan_file
+from pilotage.web.plans.models import Budget, BudgetLine, BudgetStatus, KpiTarget
+from pilotage.web.workspaces.demo import load_demo
+from pilotage.web.workspaces.models import AuditEvent, Workspace
+from pilotage.web.workspaces.services import warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Budget, BudgetLine, KpiTarget, AuditEvent)
+    }
+
+
+@pytest.fixture
+def demo(demo_warehouse):
+    first = load_demo(migrate=False)
+    return first
+
+
+def test_it_creates_the_demo_budgets_once(demo):
+    industrie = Workspace.objects.get(slug="industrie-demo")
+    with plan_file(industrie).open() as f:
+        years = sorted({int(row["year"]) for row in csv.DictReader(f)})
+    assert demo.budgets_created["industrie-demo"] == [f"Plan {y} ({y})" for y in years]
+    assert list(industrie.budgets.order_by("year").values_list("year", "name", "status")) == [
+        (y, f"Plan {y}", BudgetStatus.BASELINE) for y in years
+    ]
+    assert all(b.approved_at is not None for b in Budget.objects.all())
+    before = _counts()
+    again = load_demo(migrate=False)
+    assert again.budgets_created == {"industrie-demo": [], "boutique-demo": []}
+    assert _counts() == before
+
+
+def test_it_plans_what_the_simulator_planned(demo):
+    industrie = Workspace.objects.get(slug="industrie-demo")
+    planned: dict[tuple[int, int, str], Decimal] = {}
+    with plan_file(industrie).open() as f:
+        for row in csv.DictReader(f):
+            planned[(int(row["year"]), int(row["month"]), row["channel"])] = Decimal(row["planned"])
+    lines = BudgetLine.objects.filter(budget__workspace=industrie).select_related("budget")
+    stored = {(x.budget.year, x.month, x.channel): x.planned for x in lines if x.planned}
+    assert stored == {key: value for key, value in planned.items() if value}
+
+
+@pytest.mark.parametrize("slug", ["industrie-demo", "boutique-demo"])
+def test_it_takes_actual_amounts_from_the_warehouse_spend(demo, slug):
+    con = connect(warehouse(), slug)
+    spend = defaultdict(dict)
+    for year, month, channel, cost in con.execute(
+        "SELECT extract('year' FROM date), extract('month' FROM date), channel, sum(cost) "
+        "FROM spend WHERE cost > 0 GROUP BY 1, 2, 3"
+    ).fetchall():
+        spend[year][(month, channel)] = cost
+    budgets = Budget.objects.filter(workspace__slug=slug)
+    assert budgets.count() >= 3
+    for budget in budgets:
+        actual = {(x.month, x.channel): float(x.actual) for x in budget.lines.all() if x.actual}
+        assert actual == pytest.approx(spend[budget.year], abs=0.005)
+        assert spend[budget.year], budget
+
+
+def test_it_sets_the_demo_targets(demo):
+    boutique = Workspace.objects.get(slug="boutique-demo")
+    targets = {
+        (t.metric, t.period_start.year, t.value)
+        for t in KpiTarget.objects.filter(workspace=boutique)
+    }
+    years = set(boutique.budgets.values_list("year", flat=True))
+    assert targets == {
+        (m, y, Decimal(v)) for y in years for m, v in (("nps", 40), ("ltv_to_cac", 3))
+    }
