@@ -99,3 +99,59 @@ def monthly_line(rows: list[dict], *, value_title: str, plan: list[dict] | None 
             }
         )
     return {"$schema": SCHEMA, "width": "container", "height": 240, "layer": layers}
+
+
+def waterfall(steps: list[dict], *, value_title: str) -> dict:
+    """A waterfall: ``steps`` are ``{"label", "value", "kind"}`` with kind ``total`` (a bar from
+    zero) or ``part`` (a bar from the running total); parts are coloured by their sign."""
+    rows, running = [], 0.0
+    for i, step in enumerate(steps):
+        if step["kind"] == "total":
+            start, end = 0.0, step["value"]
+            running = step["value"]
+            colour = "total"
+        else:
+            start, end = running, running + step["value"]
+            running = end
+            colour = "increase" if step["value"] >= 0 else "decrease"
+        rows.append(
+            {
+                "order": i,
+                "label": step["label"],
+                "start": start,
+                "end": end,
+                "value": step["value"],
+                "colour": colour,
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": rows},
+        "width": "container",
+        "height": 260,
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": "label",
+                "type": "nominal",
+                "sort": {"field": "order"},
+                "title": None,
+                "axis": {"labelAngle": -25, "labelLimit": 140},
+            },
+            "y": {"field": "start", "type": "quantitative", "title": value_title},
+            "y2": {"field": "end"},
+            "color": {
+                "field": "colour",
+                "type": "nominal",
+                "legend": None,
+                "scale": {
+                    "domain": ["total", "increase", "decrease"],
+                    "range": ["#1d4e89", "#2e9e4f", "#b3261e"],
+                },
+            },
+            "tooltip": [
+                {"field": "label", "type": "nominal"},
+                {"field": "value", "type": "quantitative", "format": ",.2f"},
+            ],
+        },
+    }

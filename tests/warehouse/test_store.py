@@ -173,3 +173,29 @@ def test_it_rejects_an_unknown_table(warehouse, table):
         warehouse.path("acme", table)
     with pytest.raises(ValueError, match="unknown table"):
         warehouse.version("acme", table)
+
+
+def test_it_replaces_an_older_batch_in_the_same_commit(warehouse):
+    warehouse.write_batch("acme", "spend", spend_batch("old", 10), "old")
+    warehouse.write_batch("acme", "spend", spend_batch("other", 3), "other")
+    before = warehouse.version("acme", "spend")
+    assert warehouse.write_batch("acme", "spend", spend_batch("new", 7), "new", replaces=("old",))
+    assert warehouse.version("acme", "spend") == before + 1
+    assert warehouse.batches("acme", "spend") == ["new", "other"]
+    assert warehouse.read("acme", "spend").num_rows == 10
+    # nothing left to replace and the same rows: nothing written
+    assert not warehouse.write_batch(
+        "acme", "spend", spend_batch("new", 7), "new", replaces=("old",)
+    )
+
+
+def test_it_reloads_the_demo_over_an_older_simulator_version(tmp_path):
+    from pilotage.simulate import BOUTIQUE
+    from pilotage.simulate.loader import load_company
+    from pilotage.simulate.market import import_id
+
+    warehouse = Warehouse(tmp_path)
+    stale = spend_batch(f"demo-{BOUTIQUE.slug}-seed42-v0", 5)
+    warehouse.write_batch(BOUTIQUE.slug, "spend", stale, f"demo-{BOUTIQUE.slug}-seed42-v0")
+    load_company(warehouse, BOUTIQUE, seed=42)
+    assert warehouse.batches(BOUTIQUE.slug, "spend") == [import_id(BOUTIQUE, 42)]

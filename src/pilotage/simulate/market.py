@@ -20,7 +20,7 @@ from pilotage.simulate.spend import Calendar, plan_channel
 from pilotage.simulate.timeline import as_of
 from pilotage.warehouse.schema import conform
 
-SIMULATOR_VERSION = 2
+SIMULATOR_VERSION = 3
 SOURCE = "simulator"
 
 

@@ -47,6 +47,17 @@ class Calendar:
     def month_keys(self) -> list[tuple[int, int]]:
         return sorted({(d.year, d.month) for d in self.days})
 
+    def plan_month_keys(self) -> list[tuple[int, int]]:
+        """The months a budget plans: from the first simulated month to the end of the last
+        year (a director plans the whole year, even when the data stops in September)."""
+        first, last = self.days[0], self.days[-1]
+        return [
+            (y, m)
+            for y in range(first.year, last.year + 1)
+            for m in range(1, 13)
+            if (y, m) >= (first.year, first.month)
+        ]
+
     def index(self, day: dt.date) -> int | None:
         i = (day - self.days[0]).days
         return i if 0 <= i < len(self.days) else None
@@ -78,12 +89,14 @@ def plan_channel(channel: ChannelConfig, cal: Calendar, rng: np.random.Generator
     weights = MONTH_WEIGHTS / MONTH_WEIGHTS.sum()
     plan = {
         (y, m): float(round(_annual_budget(channel, y, first_year) * weights[m - 1], 2))
-        for y, m in cal.month_keys()
+        for y, m in cal.plan_month_keys()
     }
     months, years = cal.months, cal.years
     daily_plan = np.zeros(n)
     for (y, m), amount in plan.items():
         mask = (years == y) & (months == m)
+        if not mask.any():
+            continue  # planned, but after the simulated days
         if channel.pattern == "monthly":
             first_days = np.flatnonzero(mask)[:5]
             daily_plan[first_days] = amount / len(first_days)
@@ -106,16 +119,18 @@ def plan_channel(channel: ChannelConfig, cal: Calendar, rng: np.random.Generator
 def _plan_events(
     channel: ChannelConfig, cal: Calendar, rng: np.random.Generator, first_year: int
 ) -> PlannedSpend:
-    plan = {key: 0.0 for key in cal.month_keys()}
+    plan = {key: 0.0 for key in cal.plan_month_keys()}
     by_campaign: dict[str, np.ndarray] = {}
     for year in sorted(set(cal.years.tolist())):
         growth = _annual_budget(channel, year, first_year) / channel.annual_budget
         for event in channel.events:
-            start = cal.index(dt.date(year, event.month, event.day))
-            if start is None:
+            if (year, event.month) not in plan:
                 continue
             planned = round(event.cost * growth, 2)
             plan[(year, event.month)] += planned
+            start = cal.index(dt.date(year, event.month, event.day))
+            if start is None:
+                continue  # planned, but after the simulated days
             actual = planned * (1 + rng.normal(0, 0.08))
             series = np.zeros(len(cal))
             days = np.arange(start, min(start + event.days, len(cal)))

@@ -53,11 +53,21 @@ class Warehouse:
         """Current version of every canonical table of a workspace (a cache key for readers)."""
         return {table: self.version(workspace, table) for table in SCHEMAS}
 
-    def write_batch(self, workspace: str, table: str, data: pa.Table, import_id: str) -> bool:
+    def write_batch(
+        self,
+        workspace: str,
+        table: str,
+        data: pa.Table,
+        import_id: str,
+        *,
+        replaces: tuple[str, ...] = (),
+    ) -> bool:
         """Replace the rows of batch ``import_id`` in ``table`` with ``data``, in one commit.
 
-        Returns False when the table already holds exactly these rows for the batch (nothing
-        written, no new version), True when a new version was committed.
+        The rows of the batches named in ``replaces`` (an older version of the same data) are
+        removed in the same commit. Returns False when the table already holds exactly these
+        rows for the batch and none of ``replaces`` (nothing written, no new version), True when
+        a new version was committed.
         """
         rows = conform(table, data)
         if set(rows.column("import_id").to_pylist()) - {import_id}:
@@ -67,12 +77,20 @@ class Warehouse:
             self.path(workspace, table).parent.mkdir(parents=True, exist_ok=True)
             write_deltalake(path, rows, mode="error")
             return True
-        if self._holds(workspace, table, import_id, rows):
+        stale = [b for b in replaces if b != import_id and self.batch_rows(workspace, table, b)]
+        if not stale and self._holds(workspace, table, import_id, rows):
             return False
-        write_deltalake(
-            path, rows, mode="overwrite", predicate=f"import_id = '{_quote(import_id)}'"
-        )
+        batches = ", ".join(f"'{_quote(b)}'" for b in (import_id, *stale))
+        write_deltalake(path, rows, mode="overwrite", predicate=f"import_id IN ({batches})")
         return True
+
+    def batches(self, workspace: str, table: str) -> list[str]:
+        """The import ids present in the table's current version."""
+        if not self.exists(workspace, table):
+            return []
+        dataset = DeltaTable(str(self.path(workspace, table))).to_pyarrow_dataset()
+        ids = dataset.to_table(columns=["import_id"]).column("import_id")
+        return sorted(str(b) for b in pc.unique(ids).to_pylist())
 
     def _holds(self, workspace: str, table: str, import_id: str, rows: pa.Table) -> bool:
         """Whether the table's current rows of batch ``import_id`` are exactly ``rows``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -18,6 +19,7 @@ VIEWS = [
     ("control", {}),
     ("control_drill", {"channel": "Paid search"}),
     ("control_export", {}),
+    ("control_variance", {"period": "2025"}),
 ]
 EXPECTED = {"owner": 200, "manager": 200, "viewer": 200, "agency": 403, "outsider": 404}
 
@@ -120,3 +122,49 @@ def test_it_shows_the_b2c_company_without_lead_figures(client, personas):
     assert page.status_code == 200
     assert "mql_to_sql" not in {t.metric for t in page.context["tiles"]}
     assert "leads" not in page.context["table_metrics"]
+
+
+def test_it_explains_the_change_of_new_customers_and_cac_with_parts_that_add_up(client, personas):
+    client.force_login(personas.owner)
+    page = client.get(
+        reverse("control_variance", args=[personas.workspace.slug]),
+        {"period": "2025", "compare": "last_year"},
+    )
+    customers, cac = page.context["customers"], page.context["cac"]
+    source = source_for(personas.workspace)
+    now = run(
+        MetricQuery(("new_customers", "cac"), dt.date(2025, 1, 1), dt.date(2025, 12, 31)), source
+    ).rows[0]
+    then = run(
+        MetricQuery(("new_customers", "cac"), dt.date(2024, 1, 1), dt.date(2024, 12, 31)), source
+    ).rows[0]
+    assert (customers["before"], customers["after"]) == (
+        then["new_customers"],
+        now["new_customers"],
+    )
+    assert sum(customers["parts"].values()) == pytest.approx(
+        customers["after"] - customers["before"], abs=1e-9
+    )
+    assert cac["after"] == pytest.approx(now["cac"]) and cac["before"] == pytest.approx(then["cac"])
+    assert sum(cac["parts"].values()) == pytest.approx(cac["after"] - cac["before"])
+    assert [c["id"] for c in page.context["charts"] if c["spec"]] == [
+        "customers-waterfall",
+        "cac-waterfall",
+    ]
+
+
+def test_it_lands_the_year_against_the_baseline_budget(client, personas):
+    from pilotage.web.plans.demo import load_demo_plan
+
+    load_demo_plan(personas.workspace)
+    client.force_login(personas.owner)
+    page = client.get(
+        reverse("control_variance", args=[personas.workspace.slug]), {"period": "2026"}
+    )
+    budget = page.context["budget"]
+    assert budget["as_of"] == dt.date(2026, 9, 30)  # the demo's data stops there
+    landing = budget["landing"]
+    assert landing.actual_to_date == pytest.approx(budget["actual_total"])
+    assert landing.low < landing.estimate < landing.high
+    assert landing.estimate > landing.actual_to_date  # three months still to come
+    assert 'id="landing"' in page.content.decode()

@@ -56,7 +56,9 @@ def period_for(source: WarehouseSource, choice: str | None) -> tuple[str, Period
     if end is None:
         return "last12", None
     if choice and choice.isdigit() and dt.date(int(choice), 1, 1) <= end:
-        return choice, Period.year(int(choice))
+        year = Period.year(int(choice))
+        # a year under way is shown to date (and compared with the same dates a year before)
+        return choice, Period(year.start, min(year.end, end))
     return "last12", Period.last_12_months(end)
 
 

@@ -5,5 +5,6 @@ from pilotage.web.control import views
 urlpatterns = [
     path("w/<slug:slug>/control/", views.control, name="control"),
     path("w/<slug:slug>/control/drill/", views.drilldown, name="control_drill"),
+    path("w/<slug:slug>/control/variance/", views.variance_page, name="control_variance"),
     path("w/<slug:slug>/control/export/<str:table>.<str:fmt>", views.export, name="control_export"),
 ]

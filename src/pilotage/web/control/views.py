@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pilotage.metrics import QueryError
-from pilotage.web.control import drill, exports, scorecard
+from pilotage.web.control import drill, exports, scorecard, variances
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import FINANCIAL_ROLES
 
@@ -44,3 +44,12 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     """The rows behind a channel's figures: its spend lines and its new customers."""
     context = drill.rows(request.workspace, request.GET.get("period"), request.GET.get("channel"))
     return render(request, "control/drill.html", context)
+
+
+@workspace_view(*FINANCIAL_ROLES)
+def variance_page(request: HttpRequest) -> HttpResponse:
+    """Why the figures moved: decompositions into drivers, and spend against the budget."""
+    compare = request.GET.get("compare", "last_year")
+    compare = compare if compare in COMPARISONS else "last_year"
+    context = variances.page(request.workspace, request.GET.get("period"), compare)
+    return render(request, "control/variance.html", context)

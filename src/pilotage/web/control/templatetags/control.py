@@ -56,3 +56,11 @@ def kpi_formula(metric: str) -> str:
 @register.filter
 def get_item(row: dict, key: str):
     return row.get(key)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """A share as a percentage in the UI's language: ``12,5 %`` (fr), ``12.5%`` (en)."""
+    if value is None:
+        return "n/a"
+    return format_percent(value, format="#,##0.0 %", locale=_locale())

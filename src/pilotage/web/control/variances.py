@@ -1,0 +1,168 @@
+"""The variance page: why a figure moved, split into drivers that add up exactly.
+
+- New customers vs the comparison period: paid channels split into a spend-volume effect, a
+  spend-mix effect (shares between channels) and an efficiency effect (customers per euro, by
+  channel); channels without spend are their own part.
+- CAC: a cost effect and a new-customers effect.
+- Marketing cost of a year vs its baseline budget, by channel, with pacing and a landing
+  estimate (with its interval) while the year is under way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from pilotage import charts
+from pilotage.metrics import MetricQuery, run
+from pilotage.metrics.pacing import landing
+from pilotage.metrics.variance import Decomposition, decompose_mix, decompose_ratio, variance
+from pilotage.web.control.scorecard import period_for, source_for
+from pilotage.web.workspaces.models import Workspace
+
+
+def page(workspace: Workspace, choice: str | None, compare: str) -> dict[str, Any]:
+    source = source_for(workspace)
+    choice, period = period_for(source, choice)
+    context: dict[str, Any] = {"period_choice": choice, "period": period, "compare": compare}
+    if period is None:
+        return context
+    query = MetricQuery(
+        ("marketing_cost", "new_customers"), period.start, period.end, ("channel",), compare=compare
+    )  # type: ignore[arg-type]
+    rows = run(query, source).rows
+    customers = _customers_decomposition(rows)
+    cac = _cac_decomposition(rows)
+    context |= {
+        "customers": customers,
+        "cac": cac,
+        "charts": [
+            {
+                "id": "customers-waterfall",
+                "title": _("New customers: what changed"),
+                "spec": _waterfall(customers, _("New customers")),
+            },
+            {
+                "id": "cac-waterfall",
+                "title": _("CAC: what changed"),
+                "spec": _waterfall(cac, _("CAC")),
+            },
+        ],
+        "budget": _budget(workspace, source, period),
+    }
+    return context
+
+
+def _customers_decomposition(rows: list[dict]) -> dict[str, Any]:
+    paid_now, paid_then = {}, {}
+    unpaid_now = unpaid_then = 0.0
+    for r in rows:
+        cost_now, cost_then = r["marketing_cost"] or 0.0, r["marketing_cost__compare"] or 0.0
+        new_now, new_then = r["new_customers"] or 0, r["new_customers__compare"] or 0
+        if cost_now > 0 or cost_then > 0:
+            paid_now[r["channel"]] = (cost_now, new_now / cost_now if cost_now else None)
+            paid_then[r["channel"]] = (cost_then, new_then / cost_then if cost_then else None)
+        else:
+            unpaid_now, unpaid_then = unpaid_now + new_now, unpaid_then + new_then
+    mix = decompose_mix(paid_now, paid_then, names=("spend", "mix", "efficiency"))
+    parts = {
+        _("Spend volume"): mix.parts["spend"],
+        _("Spend mix"): mix.parts["mix"],
+        _("Efficiency (customers per euro)"): mix.parts["efficiency"],
+        _("Channels without spend"): unpaid_now - unpaid_then,
+    }
+    before = sum(r["new_customers__compare"] or 0 for r in rows)
+    after = sum(r["new_customers"] or 0 for r in rows)
+    return {
+        "before": before,
+        "after": after,
+        "parts": parts,
+        "note": mix.note,
+        "by_channel": {c: d.parts for c, d in mix.by_segment.items()},
+    }
+
+
+def _cac_decomposition(rows: list[dict]) -> dict[str, Any]:
+    cost = (
+        sum(r["marketing_cost"] or 0 for r in rows),
+        sum(r["marketing_cost__compare"] or 0 for r in rows),
+    )
+    new = (
+        sum(r["new_customers"] or 0 for r in rows),
+        sum(r["new_customers__compare"] or 0 for r in rows),
+    )
+    d: Decomposition = decompose_ratio(
+        (cost[0], new[0]), (cost[1], new[1]), names=("cost", "customers")
+    )
+    return {
+        "before": cost[1] / new[1] if new[1] else None,
+        "after": cost[0] / new[0] if new[0] else None,
+        "parts": {_("Marketing cost"): d.parts["cost"], _("New customers"): d.parts["customers"]},
+        "note": d.note,
+    }
+
+
+def _waterfall(decomposition: dict[str, Any], title: str) -> dict | None:
+    if decomposition["before"] is None or decomposition["after"] is None:
+        return None
+    if any(v is None for v in decomposition["parts"].values()):
+        return None
+    steps = [{"label": _("Before"), "value": decomposition["before"], "kind": "total"}]
+    steps += [{"label": k, "value": v, "kind": "part"} for k, v in decomposition["parts"].items()]
+    steps.append({"label": _("Now"), "value": decomposition["after"], "kind": "total"})
+    return charts.waterfall(steps, value_title=title)
+
+
+def _budget(workspace: Workspace, source, period) -> dict[str, Any] | None:
+    """Spend vs the baseline budget of the period's year, with pacing and landing."""
+    from pilotage.web.plans.services import baseline, budget_totals
+
+    year = period.end.year
+    budget = baseline(workspace, year)
+    if budget is None:
+        return None
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    as_of = min(source.last_day or end, end)
+    if as_of < end and (as_of + dt.timedelta(days=1)).day != 1:
+        as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # whole months only
+    totals = budget_totals(budget)
+    query = MetricQuery(("marketing_cost",), start, as_of, ("channel",))
+    actual = {r["channel"]: r["marketing_cost"] for r in run(query, source).rows}
+    planned = {c: float(a.planned) for c, a in totals.by_channel.items()}
+    # the plan of the months elapsed by as_of (whole months: see above)
+    to_date = {
+        c: sum(
+            float(a.planned) for (ch, m), a in totals.cells.items() if ch == c and m <= as_of.month
+        )
+        for c in planned
+    }
+    lines = [
+        {
+            "channel": c,
+            "planned": planned.get(c, 0.0),
+            "planned_to_date": to_date.get(c, 0.0),
+            "actual": actual.get(c, 0.0),
+            "variance": variance(actual.get(c, 0.0), to_date.get(c, 0.0), "lower_is_better"),
+        }
+        for c in sorted(set(planned) | {c for c, v in actual.items() if v})
+    ]
+    monthly = MetricQuery(("marketing_cost",), start, as_of, grain="month")
+    by_month = [r["marketing_cost"] or 0.0 for r in run(monthly, source).rows]
+    profile = [
+        float(totals.by_month.get(m).planned) if totals.by_month.get(m) else 0.0
+        for m in range(1, 13)
+    ]
+    total_plan = float(totals.total.planned)
+    estimate = None
+    if as_of < end and by_month:
+        estimate = landing(by_month, total_plan, start, end, profile, unit="month", level=0.9)
+    return {
+        "budget": budget,
+        "lines": lines,
+        "as_of": as_of,
+        "landing": estimate,
+        "planned_total": total_plan,
+        "actual_total": sum(actual.values()),
+    }
