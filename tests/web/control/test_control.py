@@ -168,3 +168,14 @@ def test_it_lands_the_year_against_the_baseline_budget(client, personas):
     assert landing.low < landing.estimate < landing.high
     assert landing.estimate > landing.actual_to_date  # three months still to come
     assert 'id="landing"' in page.content.decode()
+
+
+def test_it_opens_the_control_pages_to_an_agency_granted_the_financials(client, personas):
+    from pilotage.web.workspaces.models import Membership
+
+    client.force_login(personas.agency)
+    url = reverse("control", args=[personas.workspace.slug])
+    assert client.get(url).status_code == 403
+    Membership.objects.filter(user=personas.agency).update(financials_granted=True)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("budget", args=[personas.workspace.slug])).status_code == 200

@@ -6,7 +6,6 @@ from django.shortcuts import render
 from pilotage.metrics import QueryError
 from pilotage.web.control import drill, exports, scorecard, variances
 from pilotage.web.workspaces.access import workspace_view
-from pilotage.web.workspaces.models import FINANCIAL_ROLES
 
 COMPARISONS = ("last_year", "previous_period")
 
@@ -16,7 +15,7 @@ def _filters(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return (("channel", (channel,)),) if channel else ()
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def control(request: HttpRequest) -> HttpResponse:
     """The executive scorecard, the channel table, the funnel and the trends."""
     compare = request.GET.get("compare", "last_year")
@@ -31,7 +30,7 @@ def control(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     """The channel table (same numbers as the page) as CSV or XLSX."""
     if table != "channels" or fmt not in ("csv", "xlsx"):
@@ -39,14 +38,14 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return exports.channel_table(request.workspace, request.GET.get("period"), fmt)
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def drilldown(request: HttpRequest) -> HttpResponse:
     """The rows behind a channel's figures: its spend lines and its new customers."""
     context = drill.rows(request.workspace, request.GET.get("period"), request.GET.get("channel"))
     return render(request, "control/drill.html", context)
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def variance_page(request: HttpRequest) -> HttpResponse:
     """Why the figures moved: decompositions into drivers, and spend against the budget."""
     compare = request.GET.get("compare", "last_year")

@@ -16,7 +16,7 @@ from pilotage.web.plans import services, xlsx
 from pilotage.web.plans.forms import BudgetForm, TargetForm, UploadForm
 from pilotage.web.plans.models import Budget, BudgetStatus, KpiTarget
 from pilotage.web.workspaces.access import workspace_view
-from pilotage.web.workspaces.models import EDITOR_ROLES, FINANCIAL_ROLES, Role
+from pilotage.web.workspaces.models import EDITOR_ROLES, Role
 
 MEASURES = {
     "planned": gettext_lazy("Planned"),
@@ -72,7 +72,7 @@ def _budget_page(
     return render(request, "plans/budget.html", context, status=status)
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def budget(request: HttpRequest) -> HttpResponse:
     """The workspace's budget versions and the chosen version's grid, month × channel."""
     return _budget_page(request, request.GET.get("version"))
@@ -96,7 +96,7 @@ def budget_create(request: HttpRequest) -> HttpResponse:
     return _budget_page(request, None, status=400, create_form=form)
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def budget_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The version as the XLSX budget template (docs/budget-template.md)."""
     chosen = _budget(request, pk)
@@ -160,7 +160,7 @@ def _targets_page(request: HttpRequest, form: TargetForm, status: int = 200) -> 
     return render(request, "plans/targets.html", context, status=status)
 
 
-@workspace_view(*FINANCIAL_ROLES)
+@workspace_view(financials=True)
 def targets(request: HttpRequest) -> HttpResponse:
     """The workspace's KPI targets; owners and managers add them here."""
     return _targets_page(request, TargetForm())

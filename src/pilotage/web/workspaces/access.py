@@ -14,11 +14,12 @@ from pilotage.web.workspaces.models import Membership
 View = Callable[..., HttpResponse]
 
 
-def workspace_view(*roles: str) -> Callable[[View], View]:
+def workspace_view(*roles: str, financials: bool = False) -> Callable[[View], View]:
     """Load the workspace of the URL's ``slug`` for a member of it.
 
     Non-members get 404 (a workspace's existence is not disclosed); members whose role is not
-    in ``roles`` (when given) get 403. Sets ``request.workspace`` and ``request.membership``.
+    in ``roles`` (when given), or who do not see financial figures when ``financials`` is set,
+    get 403. Sets ``request.workspace`` and ``request.membership``.
     """
 
     def decorate(view: View) -> View:
@@ -33,6 +34,8 @@ def workspace_view(*roles: str) -> Callable[[View], View]:
             if membership is None:
                 raise Http404("No such workspace")
             if roles and membership.role not in roles:
+                raise PermissionDenied
+            if financials and not membership.sees_financials:
                 raise PermissionDenied
             request.workspace = membership.workspace
             request.membership = membership

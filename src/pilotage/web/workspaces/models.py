@@ -54,6 +54,11 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    financials_granted = models.BooleanField(
+        _("sees financial figures"),
+        default=False,
+        help_text=_("Agency members see spend, revenue and KPIs only when granted."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -69,7 +74,8 @@ class Membership(models.Model):
 
     @property
     def sees_financials(self) -> bool:
-        return self.role in FINANCIAL_ROLES
+        """Owners, managers and viewers do; agency members only when granted."""
+        return self.role in FINANCIAL_ROLES or self.financials_granted
 
     @property
     def can_edit(self) -> bool:
