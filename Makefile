@@ -24,8 +24,13 @@ $(VENV)/.installed: $(UV) requirements.lock pyproject.toml
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
+# gbstats (GrowthBook's engine, the Bayesian tests' reference) pins numpy<2 and pandas<2 but
+# runs on current ones: installed without its dependencies, for the tests only.
+GBSTATS := gbstats==0.8.0
+
 $(VENV)/.installed-dev: $(UV) requirements-dev.lock pyproject.toml
 	$(UV) pip sync --quiet --python $(BIN)/python requirements-dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps "$(GBSTATS)"
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@ $(VENV)/.installed
 
