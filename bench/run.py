@@ -1,11 +1,13 @@
 """Benchmarks. Each figure is a ratio to a baseline measured in the same run, because these
 machines are shared and noisy: absolute seconds are printed for context only.
 
-Writes ``bench/results/<name>.json``. Run with ``make bench``.
+Writes ``bench/results/<name>.json``. Run with ``make bench``, or one benchmark with
+``python bench/run.py <name>`` (``python bench/run.py --list`` names them).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import tempfile
@@ -13,22 +15,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import kpi_cube
 import pyarrow.compute as pc
+from timing import best_of
 
 from pilotage.metrics import overview
 from pilotage.simulate import BOUTIQUE, simulate
 from pilotage.warehouse import Warehouse, connect
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def dashboard_query_vs_arrow() -> dict:
@@ -64,16 +59,38 @@ def dashboard_query_vs_arrow() -> dict:
     }
 
 
-def main() -> None:
+def _ratio(result: dict) -> str:
+    return (
+        f"{result['name']}: ratio {result['ratio']:.2f} "
+        f"(candidate {result['candidate_s'] * 1000:.1f} ms, baseline "
+        f"{result['baseline_s'] * 1000:.1f} ms)"
+    )
+
+
+# name → (benchmark, one-paragraph summary of its result)
+BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
+    "dashboard_query_vs_arrow": (dashboard_query_vs_arrow, _ratio),
+    "kpi_cube": (kpi_cube.kpi_cube, kpi_cube.describe),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the benchmarks (all when none is named).")
+    parser.add_argument("names", nargs="*", metavar="name", help="benchmarks to run")
+    parser.add_argument("--list", action="store_true", help="name the benchmarks and stop")
+    args = parser.parse_args(argv)
+    if args.list:
+        print("\n".join(BENCHMARKS))
+        return
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
     RESULTS.mkdir(exist_ok=True)
-    for bench in (dashboard_query_vs_arrow,):
+    for name in args.names or BENCHMARKS:
+        bench, summary = BENCHMARKS[name]
         result = bench() | {"python": platform.python_version(), "at": time.strftime("%F %T")}
         (RESULTS / f"{result['name']}.json").write_text(json.dumps(result, indent=2) + "\n")
-        print(
-            f"{result['name']}: ratio {result['ratio']:.2f} "
-            f"(candidate {result['candidate_s'] * 1000:.1f} ms, baseline "
-            f"{result['baseline_s'] * 1000:.1f} ms)"
-        )
+        print(summary(result))
 
 
 if __name__ == "__main__":
