@@ -82,9 +82,19 @@ def kpi(name: str) -> Kpi:
         raise QueryError(f"unknown metric {name!r}; known: {', '.join(KPIS)}") from None
 
 
-def expression(query: MetricQuery, source: WarehouseSource, as_of: dt.date | None = None) -> Table:
-    """The single Ibis expression that computes the query's KPIs (handy for SQL snapshots)."""
-    ctx = Context(source, query, as_of or query.as_of or source.last_day or query.end)
+def expression(
+    query: MetricQuery,
+    source: WarehouseSource,
+    as_of: dt.date | None = None,
+    *,
+    portable: bool = False,
+) -> Table:
+    """The single Ibis expression that computes the query's KPIs (handy for SQL snapshots).
+
+    ``portable`` avoids DuckDB's own time functions, for compiling to another engine's SQL
+    (``ibis.to_sql(expr, dialect="databricks")``).
+    """
+    ctx = Context(source, query, as_of or query.as_of or source.last_day or query.end, portable)
     kpis = [kpi(name) for name in query.metrics]
     asked = [*query.dimensions, *(d for d, _ in query.filters)]
     for k in kpis:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import ibis
+import pyarrow as pa
 from ibis.expr.types import Table
 
 from pilotage.warehouse import TABLES, Warehouse, connect
@@ -19,6 +20,7 @@ class WarehouseSource:
     warehouse: Warehouse
     workspace: str
     currency: str | None = None  # the workspace currency: money in others is left out, and said
+    _tables: dict[str, Table] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def backend(self) -> ibis.BaseBackend:
@@ -27,7 +29,9 @@ class WarehouseSource:
     def table(self, name: str) -> Table:
         if name not in TABLES:
             raise KeyError(name)
-        return self.backend.table(name)
+        if name not in self._tables:  # reading a table's schema from DuckDB takes ~5 ms
+            self._tables[name] = self.backend.table(name)
+        return self._tables[name]
 
     @cached_property
     def versions(self) -> tuple[tuple[str, int | None], ...]:
@@ -38,15 +42,19 @@ class WarehouseSource:
         """Rows of the money tables dated in ``[start, end]`` whose currency is not ours."""
         if not self.currency:
             return {}
-        found = {}
+        after = dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
+        bounds = {
+            "date": (start, end + dt.timedelta(days=1)),
+            "timestamp": (dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC), after),
+        }
+        counts = []
         for table, time in (("spend", "date"), ("orders", "ordered_at"), ("deals", "created_at")):
             t = self.table(table)
-            day = t[time] if t[time].type().is_date() else t[time].date()
-            n = t.filter(t.currency != self.currency, day >= start, day <= end).count()
-            count = n.to_pyarrow().as_py()
-            if count:
-                found[table] = count
-        return found
+            low, high = bounds["date" if t[time].type().is_date() else "timestamp"]
+            rows = t.filter(t.currency != self.currency, t[time] >= low, t[time] < high)
+            counts.append(rows.count().name(table))
+        row = ibis.memtable(pa.table({"_": [1]})).select(*counts).to_pyarrow().to_pylist()[0]
+        return {table: n for table, n in row.items() if n}
 
     @cached_property
     def kind(self) -> str:

@@ -16,9 +16,9 @@ WITH "t6" AS (
   GROUP BY
     1,
     2
-), "t8" AS (
+), "t10" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', "t4"."at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('MONTH', MAKE_TIMESTAMP(EPOCH_US("t4"."at"))) AS DATE) AS "period",
     COALESCE("t4"."channel", '(none)') AS "channel",
     COUNT(*) AS "new_customers"
   FROM (
@@ -39,9 +39,9 @@ WITH "t6" AS (
   GROUP BY
     1,
     2
-), "t9" AS (
+), "t11" AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', "t5"."ordered_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('MONTH', MAKE_TIMESTAMP(EPOCH_US("t5"."ordered_at"))) AS DATE) AS "period",
     COALESCE("t5"."acquisition_channel", '(none)') AS "channel",
     SUM("t5"."revenue") AS "attributed_revenue"
   FROM (
@@ -82,7 +82,7 @@ FROM (
     SELECT
       "t20"."period",
       "t20"."channel",
-      "t10"."marketing_cost",
+      "t8"."marketing_cost",
       "t14"."new_customers",
       "t15"."attributed_revenue"
     FROM (
@@ -90,9 +90,9 @@ FROM (
         *
       FROM (
         SELECT
-          "t12"."period",
-          "t12"."channel"
-        FROM "t9" AS "t12"
+          "t13"."period",
+          "t13"."channel"
+        FROM "t11" AS "t13"
       ) AS "t17"
       UNION
       SELECT
@@ -105,23 +105,23 @@ FROM (
             "t7"."period",
             "t7"."channel"
           FROM "t6" AS "t7"
-        ) AS "t13"
+        ) AS "t9"
         UNION
         SELECT
           *
         FROM (
           SELECT
-            "t11"."period",
-            "t11"."channel"
-          FROM "t8" AS "t11"
+            "t12"."period",
+            "t12"."channel"
+          FROM "t10" AS "t12"
         ) AS "t16"
       ) AS "t18"
     ) AS "t20"
-    LEFT OUTER JOIN "t6" AS "t10"
-      ON "t20"."period" = "t10"."period" AND "t20"."channel" = "t10"."channel"
-    LEFT OUTER JOIN "t8" AS "t14"
+    LEFT OUTER JOIN "t6" AS "t8"
+      ON "t20"."period" = "t8"."period" AND "t20"."channel" = "t8"."channel"
+    LEFT OUTER JOIN "t10" AS "t14"
       ON "t20"."period" = "t14"."period" AND "t20"."channel" = "t14"."channel"
-    LEFT OUTER JOIN "t9" AS "t15"
+    LEFT OUTER JOIN "t11" AS "t15"
       ON "t20"."period" = "t15"."period" AND "t20"."channel" = "t15"."channel"
   ) AS "t21"
 ) AS "t22"

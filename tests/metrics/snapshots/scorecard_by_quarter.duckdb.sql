@@ -21,9 +21,9 @@ WITH "t7" AS (
   ) AS "t4"
   GROUP BY
     1
-), "t17" AS (
+), "t20" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t5"."at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t5"."at"))) AS DATE) AS "period",
     COUNT(*) AS "new_customers"
   FROM (
     SELECT
@@ -42,9 +42,20 @@ WITH "t7" AS (
   ) AS "t5"
   GROUP BY
     1
-), "t19" AS (
+), "t21" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t8"."ordered_at") AS DATE) AS "period",
+    "t13"."customer_id",
+    MIN("t13"."ordered_at") AS "first_at",
+    COUNT(*) AS "orders",
+    SUM("t13"."revenue") AS "revenue_to_date",
+    SUM(COALESCE("t13"."gross_margin", "t13"."revenue")) AS "value_to_date",
+    SUM(CAST("t13"."gross_margin" IS NULL AS BIGINT)) AS "margin_missing"
+  FROM "t7" AS "t13"
+  GROUP BY
+    1
+), "t22" AS (
+  SELECT
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t8"."ordered_at"))) AS DATE) AS "period",
     SUM("t8"."revenue") AS "attributed_revenue"
   FROM (
     SELECT
@@ -59,9 +70,9 @@ WITH "t7" AS (
   ) AS "t8"
   GROUP BY
     1
-), "t20" AS (
+), "t23" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t9"."responded_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t9"."responded_at"))) AS DATE) AS "period",
     COUNT(*) AS "responses"
   FROM (
     SELECT
@@ -74,9 +85,9 @@ WITH "t7" AS (
   ) AS "t9"
   GROUP BY
     1
-), "t21" AS (
+), "t24" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t10"."responded_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t10"."responded_at"))) AS DATE) AS "period",
     COUNT(*) AS "promoters"
   FROM (
     SELECT
@@ -90,9 +101,9 @@ WITH "t7" AS (
   ) AS "t10"
   GROUP BY
     1
-), "t22" AS (
+), "t25" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t11"."responded_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t11"."responded_at"))) AS DATE) AS "period",
     COUNT(*) AS "detractors"
   FROM (
     SELECT
@@ -106,9 +117,9 @@ WITH "t7" AS (
   ) AS "t11"
   GROUP BY
     1
-), "t31" AS (
+), "t27" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t13"."mql_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t12"."mql_at"))) AS DATE) AS "period",
     COUNT(*) AS "cohort_mql_at"
   FROM (
     SELECT
@@ -132,26 +143,13 @@ WITH "t7" AS (
       LEAST("t1"."mql_at", "t1"."sql_at", "t1"."opportunity_at", "t1"."customer_at") IS NOT NULL
       AND LEAST("t1"."mql_at", "t1"."sql_at", "t1"."opportunity_at", "t1"."customer_at") >= MAKE_TIMESTAMPTZ(2025, 1, 1, 0, 0, 0.0, 'UTC')
       AND LEAST("t1"."mql_at", "t1"."sql_at", "t1"."opportunity_at", "t1"."customer_at") < MAKE_TIMESTAMPTZ(2026, 1, 1, 0, 0, 0.0, 'UTC')
-      AND (
-        LEAST("t1"."mql_at", "t1"."sql_at", "t1"."opportunity_at", "t1"."customer_at") + INTERVAL '180' DAY
-      ) < MAKE_TIMESTAMPTZ(2026, 1, 1, 0, 0, 0.0, 'UTC')
-  ) AS "t13"
+      AND LEAST("t1"."mql_at", "t1"."sql_at", "t1"."opportunity_at", "t1"."customer_at") < MAKE_TIMESTAMPTZ(2025, 7, 5, 0, 0, 0.0, 'UTC')
+  ) AS "t12"
   GROUP BY
     1
-), "t32" AS (
+), "t49" AS (
   SELECT
-    "t12"."customer_id",
-    MIN("t12"."ordered_at") AS "first_at",
-    COUNT(*) AS "orders",
-    SUM("t12"."revenue") AS "revenue_to_date",
-    SUM(COALESCE("t12"."gross_margin", "t12"."revenue")) AS "value_to_date",
-    SUM(CAST("t12"."gross_margin" IS NULL AS BIGINT)) AS "margin_missing"
-  FROM "t7" AS "t12"
-  GROUP BY
-    1
-), "t46" AS (
-  SELECT
-    CAST(DATE_TRUNC('QUARTER', "t18"."mql_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t18"."mql_at"))) AS DATE) AS "period",
     COUNT(*) AS "cohort_mql_at_to_sql_at"
   FROM (
     SELECT
@@ -179,13 +177,11 @@ WITH "t7" AS (
       "t6"."mql_at" IS NOT NULL
       AND "t6"."mql_at" >= MAKE_TIMESTAMPTZ(2025, 1, 1, 0, 0, 0.0, 'UTC')
       AND "t6"."mql_at" < MAKE_TIMESTAMPTZ(2026, 1, 1, 0, 0, 0.0, 'UTC')
-      AND (
-        "t6"."mql_at" + INTERVAL '180' DAY
-      ) < MAKE_TIMESTAMPTZ(2026, 1, 1, 0, 0, 0.0, 'UTC')
+      AND "t6"."mql_at" < MAKE_TIMESTAMPTZ(2025, 7, 5, 0, 0, 0.0, 'UTC')
       AND "t6"."sql_at" IS NOT NULL
-      AND "t6"."sql_at" <= (
-        "t6"."mql_at" + INTERVAL '180' DAY
-      )
+      AND (
+        EPOCH_US("t6"."sql_at") - EPOCH_US("t6"."mql_at")
+      ) <= 15552000000000
   ) AS "t18"
   GROUP BY
     1
@@ -194,31 +190,31 @@ WITH "t7" AS (
     *
   FROM (
     SELECT
-      "t56"."customer_id",
-      "t56"."first_at",
-      "t56"."orders",
-      "t56"."revenue_to_date",
-      "t56"."value_to_date",
-      "t56"."margin_missing",
-      "t56"."observed_days",
+      "t54"."customer_id",
+      "t54"."first_at",
+      "t54"."orders",
+      "t54"."revenue_to_date",
+      "t54"."value_to_date",
+      "t54"."margin_missing",
+      "t54"."observed_days",
       "t58"."channel"
     FROM (
       SELECT
-        "t39"."customer_id",
-        "t39"."first_at",
-        "t39"."orders",
-        "t39"."revenue_to_date",
-        "t39"."value_to_date",
-        "t39"."margin_missing",
+        "t28"."customer_id",
+        "t28"."first_at",
+        "t28"."orders",
+        "t28"."revenue_to_date",
+        "t28"."value_to_date",
+        "t28"."margin_missing",
         (
-          EPOCH(CAST(MAKE_TIMESTAMPTZ(2026, 1, 1, 0, 0, 0.0, 'UTC') AS TIMESTAMP)) - EPOCH(CAST("t39"."first_at" AS TIMESTAMP))
+          EPOCH(CAST(MAKE_TIMESTAMPTZ(2026, 1, 1, 0, 0, 0.0, 'UTC') AS TIMESTAMP)) - EPOCH(CAST("t28"."first_at" AS TIMESTAMP))
         ) / 86400 AS "observed_days"
-      FROM "t32" AS "t39"
-    ) AS "t56"
+      FROM "t21" AS "t28"
+    ) AS "t54"
     INNER JOIN (
       SELECT
-        "t55"."customer_id",
-        MAX("t55"."acquisition_channel") AS "channel"
+        "t52"."customer_id",
+        MAX("t52"."acquisition_channel") AS "channel"
       FROM (
         SELECT
           "t14"."order_id",
@@ -230,20 +226,20 @@ WITH "t7" AS (
           "t14"."acquisition_channel",
           "t14"."source",
           "t14"."import_id",
-          "t47"."first_at",
-          "t47"."orders",
-          "t47"."revenue_to_date",
-          "t47"."value_to_date",
-          "t47"."margin_missing"
+          "t35"."first_at",
+          "t35"."orders",
+          "t35"."revenue_to_date",
+          "t35"."value_to_date",
+          "t35"."margin_missing"
         FROM "t7" AS "t14"
-        INNER JOIN "t32" AS "t47"
-          ON "t14"."customer_id" = "t47"."customer_id"
-          AND "t14"."ordered_at" = "t47"."first_at"
-      ) AS "t55"
+        INNER JOIN "t21" AS "t35"
+          ON "t14"."customer_id" = "t35"."customer_id"
+          AND "t14"."ordered_at" = "t35"."first_at"
+      ) AS "t52"
       GROUP BY
         1
     ) AS "t58"
-      ON "t56"."customer_id" = "t58"."customer_id"
+      ON "t54"."customer_id" = "t58"."customer_id"
   ) AS "t59"
   WHERE
     "t59"."first_at" IS NOT NULL
@@ -252,14 +248,14 @@ WITH "t7" AS (
     AND "t59"."channel" IS NOT NULL
 ), "t62" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t61"."first_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t61"."first_at"))) AS DATE) AS "period",
     SUM("t61"."value_to_date") AS "cohort_value"
   FROM "t60" AS "t61"
   GROUP BY
     1
 ), "t63" AS (
   SELECT
-    CAST(DATE_TRUNC('QUARTER', "t61"."first_at") AS DATE) AS "period",
+    CAST(DATE_TRUNC('QUARTER', MAKE_TIMESTAMP(EPOCH_US("t61"."first_at"))) AS DATE) AS "period",
     COUNT(*) AS "cohort_customers"
   FROM "t60" AS "t61"
   GROUP BY
@@ -322,16 +318,16 @@ FROM (
   FROM (
     SELECT
       "t76"."period",
-      "t23"."marketing_cost",
-      "t30"."new_customers",
-      "t33"."attributed_revenue",
+      "t17"."marketing_cost",
+      "t33"."new_customers",
+      "t36"."attributed_revenue",
       "t66"."cohort_value",
       "t67"."cohort_customers",
-      "t45"."cohort_mql_at",
-      "t51"."cohort_mql_at_to_sql_at",
-      "t35"."promoters",
-      "t36"."detractors",
-      "t34"."responses"
+      "t41"."cohort_mql_at",
+      "t53"."cohort_mql_at_to_sql_at",
+      "t38"."promoters",
+      "t39"."detractors",
+      "t37"."responses"
     FROM (
       SELECT
         *
@@ -351,9 +347,9 @@ FROM (
             *
           FROM (
             SELECT
-              "t38"."period"
-            FROM "t31" AS "t38"
-          ) AS "t49"
+              "t34"."period"
+            FROM "t27" AS "t34"
+          ) AS "t47"
         ) AS "t71"
         UNION
         SELECT
@@ -364,17 +360,17 @@ FROM (
           FROM (
             SELECT
               "t50"."period"
-            FROM "t46" AS "t50"
-          ) AS "t52"
+            FROM "t49" AS "t50"
+          ) AS "t55"
           UNION
           SELECT
             *
           FROM (
             SELECT
-              "t27"."period"
-            FROM "t21" AS "t27"
-          ) AS "t42"
-        ) AS "t53"
+              "t31"."period"
+            FROM "t24" AS "t31"
+          ) AS "t44"
+        ) AS "t56"
       ) AS "t73"
       UNION
       SELECT
@@ -387,17 +383,17 @@ FROM (
             *
           FROM (
             SELECT
-              "t28"."period"
-            FROM "t22" AS "t28"
-          ) AS "t43"
+              "t32"."period"
+            FROM "t25" AS "t32"
+          ) AS "t45"
           UNION
           SELECT
             *
           FROM (
             SELECT
-              "t26"."period"
-            FROM "t20" AS "t26"
-          ) AS "t41"
+              "t30"."period"
+            FROM "t23" AS "t30"
+          ) AS "t43"
         ) AS "t48"
         UNION
         SELECT
@@ -412,16 +408,16 @@ FROM (
               SELECT
                 "t16"."period"
               FROM "t15" AS "t16"
-            ) AS "t29"
+            ) AS "t19"
             UNION
             SELECT
               *
             FROM (
               SELECT
-                "t24"."period"
-              FROM "t17" AS "t24"
-            ) AS "t37"
-          ) AS "t44"
+                "t26"."period"
+              FROM "t20" AS "t26"
+            ) AS "t40"
+          ) AS "t46"
           UNION
           SELECT
             *
@@ -430,9 +426,9 @@ FROM (
               *
             FROM (
               SELECT
-                "t25"."period"
-              FROM "t19" AS "t25"
-            ) AS "t40"
+                "t29"."period"
+              FROM "t22" AS "t29"
+            ) AS "t42"
             UNION
             SELECT
               *
@@ -445,26 +441,26 @@ FROM (
         ) AS "t72"
       ) AS "t74"
     ) AS "t76"
-    LEFT OUTER JOIN "t15" AS "t23"
-      ON "t76"."period" = "t23"."period"
-    LEFT OUTER JOIN "t17" AS "t30"
-      ON "t76"."period" = "t30"."period"
-    LEFT OUTER JOIN "t19" AS "t33"
+    LEFT OUTER JOIN "t15" AS "t17"
+      ON "t76"."period" = "t17"."period"
+    LEFT OUTER JOIN "t20" AS "t33"
       ON "t76"."period" = "t33"."period"
+    LEFT OUTER JOIN "t22" AS "t36"
+      ON "t76"."period" = "t36"."period"
     LEFT OUTER JOIN "t62" AS "t66"
       ON "t76"."period" = "t66"."period"
     LEFT OUTER JOIN "t63" AS "t67"
       ON "t76"."period" = "t67"."period"
-    LEFT OUTER JOIN "t31" AS "t45"
-      ON "t76"."period" = "t45"."period"
-    LEFT OUTER JOIN "t46" AS "t51"
-      ON "t76"."period" = "t51"."period"
-    LEFT OUTER JOIN "t21" AS "t35"
-      ON "t76"."period" = "t35"."period"
-    LEFT OUTER JOIN "t22" AS "t36"
-      ON "t76"."period" = "t36"."period"
-    LEFT OUTER JOIN "t20" AS "t34"
-      ON "t76"."period" = "t34"."period"
+    LEFT OUTER JOIN "t27" AS "t41"
+      ON "t76"."period" = "t41"."period"
+    LEFT OUTER JOIN "t49" AS "t53"
+      ON "t76"."period" = "t53"."period"
+    LEFT OUTER JOIN "t24" AS "t38"
+      ON "t76"."period" = "t38"."period"
+    LEFT OUTER JOIN "t25" AS "t39"
+      ON "t76"."period" = "t39"."period"
+    LEFT OUTER JOIN "t23" AS "t37"
+      ON "t76"."period" = "t37"."period"
   ) AS "t77"
 ) AS "t78"
 ORDER BY
