@@ -335,6 +335,115 @@ def user_create(
 
 
 @main.group()
+def experiment() -> None:
+    """Test & Learn statistics: plan a pilot, analyse its results."""
+
+
+@experiment.command("analyze")
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Per-arm summary statistics, the control first.",
+)
+@click.option(
+    "--metric-type",
+    type=click.Choice(["proportion", "mean", "ratio"]),
+    default="proportion",
+    show_default=True,
+)
+@click.option(
+    "--method",
+    type=click.Choice(["frequentist", "bayesian", "sequential"]),
+    default="frequentist",
+    show_default=True,
+)
+@click.option("--alpha", default=0.05, show_default=True, type=click.FloatRange(0.0001, 0.5))
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def experiment_analyze(
+    csv_path: str, metric_type: str, method: str, alpha: float, as_json: bool
+) -> None:
+    """Compare every arm of a CSV with its first row (the control).
+
+    Columns: arm,users,conversions (proportion); arm,users,sum,sum_squares[,pre_sum,
+    pre_sum_squares,sum_products] (mean, CUPED with the pre-period columns); arm,users,
+    numerator_sum,numerator_sum_squares,denominator_sum,denominator_sum_squares,sum_products
+    (ratio). JSON: {"control", "variants": {arm: {"lift", "lift_low", "lift_high", "p_value",
+    "chance_to_win", "risk", …}}, "srm": {"p_value", "ok", …}, "verdict", "explanation"}.
+    """
+    from pathlib import Path
+
+    from pilotage.models.experiments.report import report
+    from pilotage.models.experiments.summary_csv import SummaryError, read_arms
+
+    try:
+        arms = read_arms(Path(csv_path), metric_type)
+        result = report(arms, method, alpha=alpha)
+    except (SummaryError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for name, row in result["variants"].items():
+        interval = f"[{_cell(row['lift_low'])}, {_cell(row['lift_high'])}]"
+        extra = f"p={_cell(row['p_value'])}" if "p_value" in row else ""
+        click.echo(
+            f"{name} vs {result['control']}: lift {_cell(row['lift'])} {interval} {extra} "
+            f"chance to win {_cell(row['chance_to_win'])}"
+        )
+    click.echo(f"SRM: {result['srm']['message']}")
+    click.echo(result["explanation"]["en"])
+
+
+@experiment.command("plan")
+@click.option("--baseline", required=True, type=float, help="Control rate (0.04) or mean.")
+@click.option("--mde", required=True, type=float, help="Relative lift to detect (0.1 = +10%).")
+@click.option("--daily-traffic", required=True, type=float, help="Units per day, all arms.")
+@click.option("--arms", default=2, show_default=True, type=click.IntRange(2, 10))
+@click.option("--power", default=0.8, show_default=True, type=click.FloatRange(0.5, 0.99))
+@click.option("--alpha", default=0.05, show_default=True, type=click.FloatRange(0.0001, 0.5))
+@click.option("--sd", type=float, help="Standard deviation, for a mean metric.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"users_per_arm", "days", …}.')
+def experiment_plan(
+    baseline: float,
+    mde: float,
+    daily_traffic: float,
+    arms: int,
+    power: float,
+    alpha: float,
+    sd: float | None,
+    as_json: bool,
+) -> None:
+    """Users per arm and days a pilot needs to detect a lift (normal approximation)."""
+    from pilotage.models.experiments.design import plan_mean, plan_proportion
+
+    try:
+        if sd is None:
+            plan = plan_proportion(
+                baseline, mde, daily_traffic=daily_traffic, arms=arms, power=power, alpha=alpha
+            )
+        else:
+            plan = plan_mean(
+                baseline, sd, mde, daily_traffic=daily_traffic, arms=arms, power=power, alpha=alpha
+            )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = {
+        "users_per_arm": plan.users_per_arm,
+        "users_per_arm_exact": plan.users_per_arm_exact,
+        "total_users": plan.total_users,
+        "days": plan.days,
+        "effect_size": plan.effect_size,
+        "target": plan.target,
+    }
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(f"{plan.users_per_arm} users per arm, {plan.days} days at this traffic.")
+
+
+@main.group()
 def token() -> None:
     """API tokens (for `Authorization: Bearer <token>` on /api/)."""
 

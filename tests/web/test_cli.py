@@ -39,6 +39,9 @@ def test_it_has_the_expected_command_tree():
     assert names == [
         "",
         "demo",
+        "experiment",
+        "experiment analyze",
+        "experiment plan",
         "kpi",
         "manage",
         "serve",

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "pilotage.web.workspaces",
     "pilotage.web.plans",
     "pilotage.web.control",
+    "pilotage.web.experiments",
 ]
 
 MIDDLEWARE = [

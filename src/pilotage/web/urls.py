@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("pilotage.web.workspaces.urls")),
     path("", include("pilotage.web.plans.urls")),
     path("", include("pilotage.web.control.urls")),
+    path("", include("pilotage.web.experiments.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""Statistical models: estimators with fit/predict, and analysis functions over summary data."""

@@ -1,0 +1,1 @@
+"""Test & Learn: the registry of pilots, their results, verdicts and decisions."""

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pilotage.web.experiments import analysis, services
+from pilotage.web.experiments.forms import DecisionForm, ExperimentForm, ResultForm
+from pilotage.web.experiments.models import Experiment, Status
+from pilotage.web.workspaces.access import workspace_view
+from pilotage.web.workspaces.models import EDITOR_ROLES
+
+
+def _pilot(request: HttpRequest, pk: int) -> Experiment:
+    pilot = services.visible_to(request.membership).filter(pk=pk).first()
+    if pilot is None:
+        raise Http404("No such pilot")
+    return pilot
+
+
+@workspace_view()
+def registry(request: HttpRequest) -> HttpResponse:
+    """Running pilots with days left, pilots awaiting a decision, decided ones and win rate."""
+    pilots = list(services.visible_to(request.membership))
+    return render(request, "experiments/registry.html", analysis.portfolio(pilots))
+
+
+@workspace_view(*EDITOR_ROLES)
+def create(request: HttpRequest) -> HttpResponse:
+    form = ExperimentForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        form.instance.workspace = request.workspace
+        pilot = services.create(form.instance, request.user)
+        return redirect("experiment", request.workspace.slug, pilot.pk)
+    return render(request, "experiments/form.html", {"form": form})
+
+
+@workspace_view()
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot(request, pk)
+    context = {
+        "pilot": pilot,
+        "design": analysis.design(pilot),
+        "analysis": analysis.analyze(pilot),
+        "results": list(pilot.results.all()),
+        "result_form": ResultForm(experiment=pilot),
+        "decision_form": DecisionForm(),
+        "may_enter_results": services.may_enter_results(request.membership, pilot),
+    }
+    return render(request, "experiments/detail.html", context)
+
+
+@require_POST
+@workspace_view(*EDITOR_ROLES)
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot(request, pk)
+    if pilot.status == Status.DRAFT:
+        services.start(pilot, request.user)
+    return redirect("experiment", request.workspace.slug, pk)
+
+
+@require_POST
+@workspace_view()
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot(request, pk)
+    if not services.may_enter_results(request.membership, pilot):
+        raise PermissionDenied
+    form = ResultForm(request.POST, experiment=pilot)
+    if not form.is_valid():
+        return render(
+            request,
+            "experiments/detail.html",
+            {
+                "pilot": pilot,
+                "result_form": form,
+                "may_enter_results": True,
+                "design": analysis.design(pilot),
+                "analysis": analysis.analyze(pilot),
+                "results": list(pilot.results.all()),
+                "decision_form": DecisionForm(),
+            },
+            status=400,
+        )
+    services.record_results(pilot, form.cleaned_data["day"], analysis.arms_from(form), request.user)
+    return redirect("experiment", request.workspace.slug, pk)
+
+
+@require_POST
+@workspace_view(*EDITOR_ROLES)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "experiments/detail.html",
+            {
+                "pilot": pilot,
+                "decision_form": form,
+                "design": analysis.design(pilot),
+                "analysis": analysis.analyze(pilot),
+                "results": list(pilot.results.all()),
+                "result_form": ResultForm(experiment=pilot),
+                "may_enter_results": True,
+            },
+            status=400,
+        )
+    data = form.cleaned_data
+    services.decide(
+        pilot,
+        data["decision"],
+        data["rationale"],
+        request.user,
+        budget_amount=data["budget_amount"],
+        budget_month=data["budget_month"],
+    )
+    return redirect("experiment", request.workspace.slug, pk)
