@@ -149,3 +149,56 @@ def test_it_renders_the_control_dashboard_drills_down_and_exports(page, live_ser
     page.wait_for_selector("#spend-rows tbody tr")
     assert page.locator("#spend-rows tbody tr").count() > 10
     assert page.problems == []
+
+
+def test_it_runs_a_pilot_from_design_to_industrialisation(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/w/industrie-demo/pilots/new/")
+    fields = {
+        "name": "Webinar format court",
+        "we_believe": "30-minute webinars",
+        "will": "raise registrations",
+        "because": "buyers have little time",
+        "channel": "Webinars",
+        "objective": "+15% registrations",
+        "metric": "registration rate",
+        "baseline": "0.04",
+        "mde": "0.1",
+        "daily_traffic": "1600",
+    }
+    for name, value in fields.items():
+        page.fill(f"#id_{name}", value)
+    page.click("#pilot-form button[type=submit]")
+    page.wait_for_selector("#power")
+    assert "39,455" in page.locator("#power").inner_text()
+    page.click("#start")
+    page.fill("#id_day", "2026-11-10")
+    for field, value in {
+        "users_A": "12000",
+        "conversions_A": "480",
+        "users_B": "12000",
+        "conversions_B": "600",
+    }.items():
+        page.fill(f"#id_{field}", value)
+    page.click("#result-form button[type=submit]")
+    page.wait_for_selector("#verdict")
+    assert "Variant B raises registration rate by 25%" in page.locator("#verdict").inner_text()
+
+    page.select_option("#language-switcher", "fr")
+    page.wait_for_selector("html[lang=fr]")
+    assert "La variante B augmente registration rate de 25" in page.locator("#verdict").inner_text()
+
+    page.select_option("#id_decision", "industrialise")
+    page.fill("#id_rationale", "Gain net sur les inscriptions")
+    page.fill("#id_budget_amount", "9000")
+    page.fill("#id_budget_month", "12")
+    page.click("#decision-form button[type=submit]")
+    page.wait_for_selector("#decision")
+    assert "Industrialiser" in page.locator("#decision").inner_text()
+    page.goto(f"{live_server.url}/w/industrie-demo/budget/")
+    assert "Webinars" in page.locator("body").inner_text()
+    assert page.problems == []
