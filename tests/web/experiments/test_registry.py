@@ -179,3 +179,21 @@ def test_it_asks_for_a_budget_to_industrialise(client, personas, pilot):
     assert response.status_code == 400
     pilot.refresh_from_db()
     assert pilot.status == Status.RUNNING
+
+
+def test_it_imports_results_from_a_summary_csv(client, personas, pilot):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(personas.agency)  # the pilot is assigned to this agency member
+    url = reverse("experiment_results_file", args=[personas.workspace.slug, pilot.pk])
+    good = SimpleUploadedFile("arms.csv", b"arm,users,conversions\nA,12000,480\nB,12000,600\n")
+    assert client.post(url, {"day": "2026-11-10", "file": good}).status_code == 302
+    assert {(r.arm, r.conversions) for r in pilot.results.all()} == {("A", 480), ("B", 600)}
+    bad = SimpleUploadedFile("bad.csv", b"arm,users,conversions\nA,12000,480\nB,12000,many\n")
+    response = client.post(url, {"day": "2026-11-11", "file": bad})
+    assert response.status_code == 400
+    assert "bad.csv, line 3, column 3 (conversions)" in response.content.decode()
+    assert not pilot.results.filter(day=dt.date(2026, 11, 11)).exists()
+    wrong = SimpleUploadedFile("arms.csv", b"arm,users,conversions\nX,10,1\nY,10,2\n")
+    response = client.post(url, {"day": "2026-11-12", "file": wrong})
+    assert "expected the arms A, B in this order" in response.content.decode()

@@ -9,6 +9,7 @@ A bad file raises :class:`SummaryError` naming the file, line and column.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from pilotage.models.experiments.inputs import Arm, MeanArm, ProportionArm, RatioArm
@@ -37,9 +38,15 @@ class SummaryError(ValueError):
 
 def read_arms(path: Path, metric_type: str = "proportion") -> list[Arm]:
     """The arms of the file, control first."""
-    required, optional = COLUMNS[metric_type]
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+        return parse_arms(handle.read(), path.name, metric_type)
+
+
+def parse_arms(text: str, name: str, metric_type: str = "proportion") -> list[Arm]:
+    """The arms of a CSV text (``name`` is the file name used in error messages)."""
+    required, optional = COLUMNS[metric_type]
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    path = Path(name)
     if not rows:
         raise SummaryError(f"{path.name}: the file is empty; expected a header row")
     header = [h.strip().lower() for h in rows[0]]

@@ -119,6 +119,13 @@ def arms_from(form) -> dict[str, dict]:
     return out
 
 
+def figures_of(arm) -> dict:
+    """An arm of the statistics library as ArmResult values."""
+    if isinstance(arm, ProportionArm):
+        return {"users": arm.users, "conversions": arm.conversions}
+    return {"users": arm.users, "total": arm.sum, "total_squares": arm.sum_squares}
+
+
 def portfolio(pilots: list[Experiment]) -> dict[str, Any]:
     today = timezone.localdate()
     running = [p for p in pilots if p.status == Status.RUNNING]

@@ -98,3 +98,39 @@ class DecisionForm(forms.Form):
         if data.get("decision") == Decision.INDUSTRIALISE and not data.get("budget_amount"):
             self.add_error("budget_amount", _("Industrialising needs the budget it will take."))
         return data
+
+
+class ResultFileForm(forms.Form):
+    """The same figures as a CSV of per-arm summary statistics (docs/experiments.md)."""
+
+    day = forms.DateField(label=_("as of"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("CSV file"))
+
+    def __init__(self, *args, experiment: Experiment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.experiment = experiment
+
+    def clean(self):
+        from pilotage.models.experiments.summary_csv import SummaryError, parse_arms
+
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None:
+            return data
+        try:
+            text = upload.read(1_000_000).decode("utf-8")
+            arms = parse_arms(text, upload.name, self.experiment.metric_type)
+        except (UnicodeDecodeError, SummaryError) as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        names = [a.name for a in arms]
+        if names != self.experiment.arm_names:
+            raise forms.ValidationError(
+                _("%(file)s: expected the arms %(expected)s in this order, got %(got)s")
+                % {
+                    "file": upload.name,
+                    "expected": ", ".join(self.experiment.arm_names),
+                    "got": ", ".join(names),
+                }
+            )
+        data["arms"] = arms
+        return data

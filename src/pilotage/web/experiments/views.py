@@ -6,7 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pilotage.web.experiments import analysis, services
-from pilotage.web.experiments.forms import DecisionForm, ExperimentForm, ResultForm
+from pilotage.web.experiments.forms import (
+    DecisionForm,
+    ExperimentForm,
+    ResultFileForm,
+    ResultForm,
+)
 from pilotage.web.experiments.models import Experiment, Status
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES
@@ -45,10 +50,36 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "analysis": analysis.analyze(pilot),
         "results": list(pilot.results.all()),
         "result_form": ResultForm(experiment=pilot),
+        "file_form": ResultFileForm(experiment=pilot),
         "decision_form": DecisionForm(),
         "may_enter_results": services.may_enter_results(request.membership, pilot),
     }
     return render(request, "experiments/detail.html", context)
+
+
+@require_POST
+@workspace_view()
+def results_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Results as a CSV of per-arm summary statistics; a bad file is refused whole."""
+    pilot = _pilot(request, pk)
+    if not services.may_enter_results(request.membership, pilot):
+        raise PermissionDenied
+    form = ResultFileForm(request.POST, request.FILES, experiment=pilot)
+    if not form.is_valid():
+        context = {
+            "pilot": pilot,
+            "file_form": form,
+            "may_enter_results": True,
+            "design": analysis.design(pilot),
+            "analysis": analysis.analyze(pilot),
+            "results": list(pilot.results.all()),
+            "decision_form": DecisionForm(),
+            "result_form": ResultForm(experiment=pilot),
+        }
+        return render(request, "experiments/detail.html", context, status=400)
+    figures = {arm.name: analysis.figures_of(arm) for arm in form.cleaned_data["arms"]}
+    services.record_results(pilot, form.cleaned_data["day"], figures, request.user)
+    return redirect("experiment", request.workspace.slug, pk)
 
 
 @require_POST
