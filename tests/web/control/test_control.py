@@ -179,3 +179,26 @@ def test_it_opens_the_control_pages_to_an_agency_granted_the_financials(client, 
     Membership.objects.filter(user=personas.agency).update(financials_granted=True)
     assert client.get(url).status_code == 200
     assert client.get(reverse("budget", args=[personas.workspace.slug])).status_code == 200
+
+
+def test_it_filters_by_region_and_shows_n_a_for_kpis_without_regions(client, personas):
+    client.force_login(personas.owner)
+    url = reverse("control", args=[personas.workspace.slug])
+    page = client.get(url, {"period": "2025", "region": "Grand Est"})
+    tiles = {t.metric: t for t in page.context["tiles"]}
+    everything = {t.metric: t for t in client.get(url, {"period": "2025"}).context["tiles"]}
+    assert 0 < tiles["new_customers"].value < everything["new_customers"].value
+    assert tiles["cac"].value is None  # spend has no region: n/a rather than a wrong ratio
+    assert "Grand Est" in page.context["regions"]
+
+
+def test_it_draws_the_plan_line_of_a_kpi_target_on_the_trend(client, personas):
+    from pilotage.web.plans.services import set_target
+
+    set_target(personas.workspace, "new_customers", dt.date(2025, 1, 1), dt.date(2025, 12, 31), 365)
+    client.force_login(personas.owner)
+    page = client.get(reverse("control", args=[personas.workspace.slug]), {"period": "2025"})
+    [trend] = [c for c in page.context["charts"] if c["id"] == "trend"]
+    plan_layer = trend["spec"]["layer"][1]["data"]["values"]
+    january = next(p for p in plan_layer if p["month"] == "2025-01-01")
+    assert january["value"] == pytest.approx(31.0)  # 365 a year, prorated by day

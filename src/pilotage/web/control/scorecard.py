@@ -126,14 +126,26 @@ def funnel_chart(source: WarehouseSource, period: Period, filters) -> dict | Non
     return charts.funnel(rows, count_title=_("Count"))
 
 
-def trend_chart(source: WarehouseSource, period: Period, filters, metric: str) -> dict:
+def trend_chart(
+    source: WarehouseSource, period: Period, filters, metric: str, plan: PlanLookup | None
+) -> dict:
+    """The KPI by month, with a dashed plan line where the workspace has targets for it."""
     query = MetricQuery((metric,), period.start, period.end, grain="month", filters=filters)
+    compare = "plan" if plan and not filters else None
+    if compare:
+        query = MetricQuery((metric,), period.start, period.end, grain="month", compare="plan")
+    result = run(query, source, plan=plan if compare else None).rows
     rows = [
         {"month": r["period"].isoformat(), "value": r[metric]}
-        for r in run(query, source).rows
+        for r in result
         if r[metric] is not None
     ]
-    return charts.monthly_line(rows, value_title=KPIS[metric].label)
+    planned = [
+        {"month": r["period"].isoformat(), "value": r[f"{metric}__compare"]}
+        for r in result
+        if r.get(f"{metric}__compare") is not None
+    ]
+    return charts.monthly_line(rows, value_title=KPIS[metric].label, plan=planned or None)
 
 
 def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dict:
@@ -145,6 +157,8 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
         "period": period,
         "compare": compare,
         "channel": dict(filters).get("channel", ("",))[0],
+        "region": dict(filters).get("region", ("",))[0],
+        "regions": _values(source, "region") if source.kind == "b2b" else [],
         "years": _years(source),
         "kind": source.kind,
     }
@@ -169,13 +183,19 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
                 {
                     "id": "trend",
                     "title": _("New customers by month"),
-                    "spec": trend_chart(source, period, filters, trend_metric),
+                    "spec": trend_chart(source, period, filters, trend_metric, plan),
                 },
             )
             if c["spec"] is not None
         ],
     }
     return context
+
+
+def _values(source: WarehouseSource, column: str) -> list[str]:
+    leads = source.table("leads")
+    values = leads.select(column).distinct().to_pyarrow().column(column).to_pylist()
+    return sorted(v for v in values if v)
 
 
 def _years(source: WarehouseSource) -> list[int]:

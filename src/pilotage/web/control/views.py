@@ -11,8 +11,10 @@ COMPARISONS = ("last_year", "previous_period")
 
 
 def _filters(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    channel = request.GET.get("channel")
-    return (("channel", (channel,)),) if channel else ()
+    """Channel and region filters of the scorecard, funnel and trend (not the channel table)."""
+    return tuple(
+        (name, (request.GET[name],)) for name in ("channel", "region") if request.GET.get(name)
+    )
 
 
 @workspace_view(financials=True)
