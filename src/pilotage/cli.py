@@ -443,6 +443,57 @@ def experiment_plan(
         click.echo(f"{plan.users_per_arm} users per arm, {plan.days} days at this traffic.")
 
 
+@main.command()
+@click.option(
+    "--paths-csv",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Columns path (a > b > c), total_conversions, total_conversion_value, total_null.",
+)
+@click.option("--separator", default=">", show_default=True, help="Between channels in a path.")
+@click.option(
+    "--model",
+    required=True,
+    type=click.Choice(
+        [
+            "markov",
+            "shapley",
+            "first_touch",
+            "last_touch",
+            "last_non_direct",
+            "linear",
+            "time_decay",
+            "position_based",
+            "w_shaped",
+        ]
+    ),
+)
+@click.option(
+    "--order", default=1, show_default=True, type=click.IntRange(1, 3), help="Markov chain order."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def attribution(paths_csv: str, separator: str, model: str, order: int, as_json: bool) -> None:
+    """Credit conversions to channels from a paths table.
+
+    JSON: {"channels": {channel: {"conversions", "value", "share"}}, "removal_effects": {…}
+    (Markov only), "model", "total_conversions", "total_value"}.
+    """
+    from pathlib import Path
+
+    from pilotage.models.attribution import attribute_paths
+    from pilotage.models.attribution.paths import PathsError
+
+    try:
+        result = attribute_paths(Path(paths_csv), model, order=order, separator=separator)
+    except (PathsError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for name, credit in sorted(result["channels"].items(), key=lambda kv: -kv[1]["conversions"]):
+        click.echo(f"{name:<24} {credit['conversions']:>12.2f} {credit['share']:>8.1%}")
+
+
 @main.group()
 def token() -> None:
     """API tokens (for `Authorization: Bearer <token>` on /api/)."""

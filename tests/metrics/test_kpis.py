@@ -146,7 +146,7 @@ def test_it_buckets_by_month_and_compares_with_the_previous_period(b2b):
     assert by_month[dt.date(2025, 1, 1)]["marketing_cost"] == 6000.0
     assert by_month[dt.date(2025, 2, 1)]["marketing_cost"] == 2000.0
     assert by_month[dt.date(2025, 1, 1)]["leads"] == 3  # L1, L2, L3
-    # previous period: 3 Nov – 31 Dec 2024 (59 days); its only spend, 700 on 31 December, is in
+    # previous period: Nov – Dec 2024 (two whole months); its only spend, 700 on 31 December, is in
     # its 2nd month, compared with February
     assert by_month[dt.date(2025, 2, 1)]["marketing_cost__compare"] == 700.0
     assert by_month[dt.date(2025, 2, 1)]["marketing_cost__change"] == 1300.0
@@ -246,3 +246,38 @@ def test_it_documents_every_kpi_in_english_and_french():
         assert k.direction in {"higher_is_better", "lower_is_better", "neutral"}
     assert [k.name for k in KPIS.values() if k.vanity] == ["impressions", "clicks", "sessions"]
     assert not any(k.vanity and k.executive for k in KPIS.values())
+
+
+def test_it_compares_whole_months_with_the_same_months_before(b2b):
+    query = MetricQuery(
+        ("marketing_cost",),
+        dt.date(2025, 2, 1),
+        dt.date(2025, 2, 28),
+        grain="month",
+        compare="previous_period",
+        as_of=AS_OF,
+    )
+    assert query.shifted("previous_period").start == dt.date(2025, 1, 1)
+    [row] = run(query, b2b).rows
+    assert row["marketing_cost__compare"] == 6000.0  # January, not 28 days before 1 February
+
+
+def test_it_values_last_years_cohort_at_the_same_age(b2c):
+    from pilotage.metrics.runner import clear_cache
+
+    clear_cache()
+    # C3 (first order 2024-12-20) has a second order 26 days later; valued on the same
+    # "as of" as this year's cohort it would look older and richer
+    result = run(
+        MetricQuery(
+            ("ltv",),
+            dt.date(2025, 1, 1),
+            dt.date(2025, 1, 31),
+            compare="previous_period",
+            as_of=dt.date(2025, 1, 31),
+        ),
+        b2c,
+    )
+    [row] = result.rows
+    assert row["ltv"] == pytest.approx(30.0)  # C1 by 31 January: its first order's margin
+    assert row["ltv__compare"] == pytest.approx(18.0)  # C3 by 31 December: first margin only

@@ -200,5 +200,6 @@ def test_it_runs_a_pilot_from_design_to_industrialisation(page, live_server):
     page.wait_for_selector("#decision")
     assert "Industrialiser" in page.locator("#decision").inner_text()
     page.goto(f"{live_server.url}/w/industrie-demo/budget/")
-    assert "Webinars" in page.locator("body").inner_text()
+    grid = page.locator("body").inner_text()
+    assert "9 000" in grid.replace("\u202f", " ").replace("\xa0", " ")  # the new planned money
     assert page.problems == []

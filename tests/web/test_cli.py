@@ -38,6 +38,7 @@ def test_it_has_the_expected_command_tree():
     names = sorted(" ".join(path) for path, _ in COMMANDS)
     assert names == [
         "",
+        "attribution",
         "demo",
         "experiment",
         "experiment analyze",

@@ -162,7 +162,17 @@ def acquisitions(ctx: Context) -> Table:
             company_size=leads.company_size,
         )
     c = customers(ctx)
-    return c.filter(c.channel.notnull()).select(at=c.first_at, channel=c.channel)
+    empty = ibis.null("string")
+    return c.filter(c.channel.notnull()).select(
+        at=c.first_at,
+        channel=c.channel,
+        # orders carry no lead attributes: filtering a B2C workspace by them finds nothing
+        campaign=empty,
+        industry=empty,
+        region=empty,
+        country=empty,
+        company_size=empty,
+    )
 
 
 def _table(name: str) -> Callable[[Context], Table]:

@@ -70,17 +70,31 @@ class MetricQuery:
             raise QueryError(
                 f"unknown dimension {unknown[0]!r}; use one of {', '.join(DIMENSIONS)}"
             )
-        if self.maturity_days < 0:
-            raise QueryError("maturity_days must be zero or more")
+        if not 0 <= self.maturity_days <= 3660:
+            raise QueryError("maturity_days must be between 0 and 3660 (ten years)")
+        if self.start.year < 1900 or self.end.year > 2999:
+            raise QueryError("the period must fall between the years 1900 and 2999")
 
     def key(self) -> str:
         """A stable hash of the query, for caching."""
         payload = json.dumps(asdict(self), default=str, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
+    @property
+    def months(self) -> int | None:
+        """The number of whole calendar months the period spans, or None."""
+        following = self.end + dt.timedelta(days=1)
+        if self.start.day != 1 or following.day != 1:
+            return None
+        return (following.year - self.start.year) * 12 + following.month - self.start.month
+
     def shifted(self, to: Comparison) -> MetricQuery:
         """The same query over the comparison period (previous period or same period last year)."""
-        if to == "previous_period":
+        if to == "previous_period" and self.months:
+            # whole months: the same number of months before (Q2 → Q1, 2025 → 2024)
+            start = add_months(self.start, -self.months)
+            end = self.start - dt.timedelta(days=1)
+        elif to == "previous_period":
             length = self.end - self.start + dt.timedelta(days=1)
             start, end = self.start - length, self.start - dt.timedelta(days=1)
         elif to == "last_year":
@@ -99,6 +113,16 @@ class MetricQuery:
             self.maturity_days,
             self.as_of,
         )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months (the day of month clipped to 28 if needed)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    try:
+        return day.replace(year=year, month=month + 1)
+    except ValueError:
+        return day.replace(year=year, month=month + 1, day=28)
 
 
 def _minus_year(day: dt.date) -> dt.date:

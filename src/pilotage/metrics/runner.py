@@ -9,6 +9,7 @@ workspace and the warehouse version, so a new import invalidates them.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,13 +20,14 @@ from ibis.expr.types import Table
 
 from pilotage.metrics.kpis import KPIS, Kpi
 from pilotage.metrics.measures import MEASURES, Context, aggregate
-from pilotage.metrics.query import MetricQuery, QueryError
+from pilotage.metrics.query import MetricQuery, QueryError, add_months
 from pilotage.metrics.source import WarehouseSource
 
 # plan(metric, row, start, end): the planned value of ``metric`` for the row's dimension values
 # over [start, end] (the row's time bucket, or the whole period), or None.
 PlanLookup = Callable[[str, dict[str, Any], dt.date, dt.date], float | None]
 _CACHE: OrderedDict[tuple, MetricResult] = OrderedDict()
+_CACHE_LOCK = threading.Lock()  # the web server runs requests in several threads
 CACHE_SIZE = 256
 
 
@@ -130,20 +132,25 @@ def run(
         query.key(),
         source.versions,
     )
-    if plan is None and cache_key in _CACHE:
-        _CACHE.move_to_end(cache_key)
-        return _CACHE[cache_key]
+    with _CACHE_LOCK:
+        if plan is None and cache_key in _CACHE:
+            _CACHE.move_to_end(cache_key)
+            return _CACHE[cache_key]
     result = _compute(query, source)
     if query.compare == "plan":
         assert plan is not None
         _attach(result, [{**r, **_plan_values(query, r, plan)} for r in result.rows])
     elif query.compare:
-        other = _compute(query.shifted(query.compare), source, as_of=result.as_of)
+        earlier = query.shifted(query.compare)
+        # Cohort KPIs (LTV…) of the earlier period are valued at the same age as today's.
+        as_of = result.as_of - (query.start - earlier.start) if result.as_of else None
+        other = _compute(earlier, source, as_of=as_of)
         _attach(result, _aligned(result, other))
     if plan is None:
-        _CACHE[cache_key] = result
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        with _CACHE_LOCK:
+            _CACHE[cache_key] = result
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
     return result
 
 
@@ -197,6 +204,8 @@ def _aligned(result: MetricResult, other: MetricResult) -> list[dict[str, Any]]:
         period = row.get("period")
         if period is not None and q.compare == "last_year":
             then = _bucket(period.replace(year=period.year - 1, day=min(period.day, 28)), q.grain)
+        elif period is not None and q.months:
+            then = _bucket(add_months(period, -q.months), q.grain)
         elif period is not None:
             then = _bucket(period - shift, q.grain)
         else:

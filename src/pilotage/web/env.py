@@ -13,7 +13,8 @@ _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 
 
 def envstr(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    """The variable, or ``default`` when it is unset or empty (as in .env.example)."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -28,11 +29,11 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def envlist(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 def envpath(name: str, default: str) -> Path:
-    return Path(os.environ.get(name, default)).expanduser().resolve()
+    return Path(os.environ.get(name) or default).expanduser().resolve()
 
 
 def envsecret(name: str, fallback_file: Path) -> str:

@@ -202,3 +202,29 @@ def test_it_draws_the_plan_line_of_a_kpi_target_on_the_trend(client, personas):
     plan_layer = trend["spec"]["layer"][1]["data"]["values"]
     january = next(p for p in plan_layer if p["month"] == "2025-01-01")
     assert january["value"] == pytest.approx(31.0)  # 365 a year, prorated by day
+
+
+@pytest.mark.parametrize("period", ["0", "99999", "²", "abc", "2019"])
+@pytest.mark.parametrize("view", ["control", "control_variance", "control_drill", "home"])
+def test_it_falls_back_to_the_last_12_months_on_a_strange_period(client, personas, view, period):
+    client.force_login(personas.owner)
+    response = client.get(
+        reverse(view, args=[personas.workspace.slug]), {"period": period, "channel": "Email"}
+    )
+    assert response.status_code == 200
+    assert response.context["period_choice"] in ("last12", None) or view == "home"
+
+
+def test_it_filters_a_b2c_company_by_region_without_failing(client, personas):
+    client.force_login(personas.outsider)
+    response = client.get(reverse("control", args=[personas.other.slug]), {"region": "North"})
+    assert response.status_code == 200
+    tiles = {t.metric: t.value for t in response.context["tiles"]}
+    assert tiles["new_customers"] == 0  # orders carry no region
+
+
+def test_it_quotes_text_a_spreadsheet_would_run_as_a_formula():
+    from pilotage.web.control.exports import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("Paid search") == "Paid search" and _cell(-3.5) == -3.5

@@ -197,3 +197,58 @@ def test_it_imports_results_from_a_summary_csv(client, personas, pilot):
     wrong = SimpleUploadedFile("arms.csv", b"arm,users,conversions\nX,10,1\nY,10,2\n")
     response = client.post(url, {"day": "2026-11-12", "file": wrong})
     assert "expected the arms A, B in this order" in response.content.decode()
+
+
+def test_it_waits_for_data_instead_of_failing_when_an_arm_has_no_conversion(
+    client, personas, pilot
+):
+    client.force_login(personas.owner)
+    _results(client, personas, pilot, users=(50, 50), conversions=(0, 1))
+    page = client.get(reverse("experiment", args=[personas.workspace.slug, pilot.pk]))
+    assert page.status_code == 200
+    assert page.context["analysis"].code == "waiting"
+
+
+def test_it_decides_a_pilot_once(client, personas, pilot):
+    from pilotage.web.plans.models import BudgetLine
+
+    client.force_login(personas.owner)
+    _results(client, personas, pilot)
+    url = reverse("experiment_decide", args=[personas.workspace.slug, pilot.pk])
+    body = {
+        "decision": "industrialise",
+        "rationale": "win",
+        "budget_amount": "1000",
+        "budget_month": "12",
+    }
+    client.post(url, body)
+    client.post(url, body)
+    line = BudgetLine.objects.get(budget__workspace=personas.workspace, channel="LinkedIn ads")
+    assert line.planned == 1000
+    assert _results(client, personas, pilot).status_code == 403  # no results after a decision
+
+
+def test_it_industrialises_into_a_reforecast_not_the_approved_plan(client, personas, pilot):
+    from django.utils import timezone
+
+    from pilotage.web.plans import services as plans
+
+    year = timezone.localdate().year
+    approved = plans.create_budget(personas.workspace, year, f"Plan {year}")
+    plans.set_line(approved, 12, "LinkedIn ads", planned="5000")
+    plans.approve(approved)
+    plans.make_baseline(approved)
+    client.force_login(personas.owner)
+    _results(client, personas, pilot)
+    client.post(
+        reverse("experiment_decide", args=[personas.workspace.slug, pilot.pk]),
+        {
+            "decision": "industrialise",
+            "rationale": "win",
+            "budget_amount": "1000",
+            "budget_month": "12",
+        },
+    )
+    assert plans.budget_totals(approved).total.planned == 5000
+    draft = personas.workspace.budgets.get(status="draft")
+    assert plans.budget_totals(draft).total.planned == 6000

@@ -32,6 +32,8 @@ def test_it_shows_edit_controls_to_editors_and_owner_only_buttons_to_owners(clie
 
 
 def test_it_shows_the_grid_with_row_and_column_totals(client, personas, plan):
+    plan["approved"].status = "draft"  # planned amounts change only in a draft
+    plan["approved"].save()
     services.set_line(plan["approved"], 3, "Trade shows", planned="50000", committed="10000")
     services.set_line(plan["approved"], 3, "Email", planned="1000.40")
     client.force_login(personas.viewer)
@@ -110,3 +112,13 @@ def test_it_registers_budgets_and_targets_in_the_admin(client, plan, django_user
         "Trade shows"
         in client.get(f"/admin/plans/budget/{plan['approved'].pk}/change/").content.decode()
     )
+
+
+def test_it_keeps_the_planned_amounts_of_an_approved_budget(personas, plan):
+    with pytest.raises(services.BudgetError, match="is approved"):
+        services.set_line(plan["approved"], 1, "Trade shows", planned="1")
+    services.set_line(plan["approved"], 1, "Trade shows", actual="160000")  # actuals move on
+    draft = services.reforecast(plan["approved"])
+    assert draft.status == "draft" and draft.name == "Reforecast 2025"
+    assert services.budget_totals(draft).total.planned == D("150000")
+    services.set_line(draft, 1, "Trade shows", planned="140000")

@@ -16,19 +16,28 @@ from pilotage.web.workspaces.models import Workspace
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def channel_table_rows(workspace: Workspace, choice: str | None) -> tuple[list[str], list[list]]:
+def _cell(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @) is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def channel_table_rows(
+    workspace: Workspace, choice: str | None
+) -> tuple[str, list[str], list[list]]:
     source = scorecard.source_for(workspace)
-    _, period = scorecard.period_for(source, choice)
+    choice, period = scorecard.period_for(source, choice)
     if period is None:
-        return ["channel"], []
+        return choice, ["channel"], []
     metrics, rows = scorecard.channel_table(source, period)
     header = ["channel", *metrics]
-    return header, [[row["channel"], *(row[m] for m in metrics)] for row in rows]
+    return choice, header, [[_cell(row["channel"]), *(row[m] for m in metrics)] for row in rows]
 
 
 def channel_table(workspace: Workspace, choice: str | None, fmt: str) -> HttpResponse:
-    header, rows = channel_table_rows(workspace, choice)
-    name = f"{slugify(workspace.name)}-channels-{choice or 'last12'}"
+    choice, header, rows = channel_table_rows(workspace, choice)  # a checked period choice
+    name = f"{slugify(workspace.name)}-channels-{choice}"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,7 @@ def period_for(source: WarehouseSource, choice: str | None) -> tuple[str, Period
     end = source.last_day
     if end is None:
         return "last12", None
-    if choice and choice.isdigit() and dt.date(int(choice), 1, 1) <= end:
+    if choice and re.fullmatch(r"\d{4}", choice) and int(choice) in _years(source):
         year = Period.year(int(choice))
         # a year under way is shown to date (and compared with the same dates a year before)
         return choice, Period(year.start, min(year.end, end))
@@ -94,7 +95,8 @@ def scorecard(
         if m not in filtered:
             tiles.append(Tile(m, None, None, None, None, None, None))
             continue
-        target = plan(m, {}, period.start, period.end) if plan else None
+        # the company's targets do not apply to a filtered view (one channel, one region)
+        target = plan(m, {}, period.start, period.end) if plan and not filters else None
         change = variance(row[m], row[f"{m}__compare"], KPIS[m].direction)
         tiles.append(
             Tile(

@@ -128,6 +128,15 @@ def _budget(workspace: Workspace, source, period) -> dict[str, Any] | None:
     if as_of < end and (as_of + dt.timedelta(days=1)).day != 1:
         as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # whole months only
     totals = budget_totals(budget)
+    if as_of < start:  # not a whole month of data yet this year
+        return {
+            "budget": budget,
+            "lines": [],
+            "as_of": as_of,
+            "landing": None,
+            "planned_total": float(totals.total.planned),
+            "actual_total": 0.0,
+        }
     query = MetricQuery(("marketing_cost",), start, as_of, ("channel",))
     actual = {r["channel"]: r["marketing_cost"] for r in run(query, source).rows}
     planned = {c: float(a.planned) for c, a in totals.by_channel.items()}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from pilotage.models.experiments.design import mde_mean, mde_proportion, plan_mean, plan_proportion
 from pilotage.models.experiments.inputs import MeanArm, ProportionArm
@@ -79,9 +80,13 @@ def analyze(pilot: Experiment) -> Analysis | None:
         return None
     finished = pilot.status == Status.DECIDED or pilot.days_left() == 0
     planned = int(design(pilot).get("users_per_arm") or 0) * pilot.arms or None
-    result = report(
-        data, "sequential", metric=pilot.metric, finished=finished, expected_users=planned
-    )
+    try:
+        result = report(
+            data, "sequential", metric=pilot.metric, finished=finished, expected_users=planned
+        )
+    except ValueError as exc:  # no conversions yet, a single user, no variance…
+        why = _("Not enough data for a verdict yet: %(why)s") % {"why": exc}
+        return Analysis("waiting", why, "", {"ok": True}, "", [])
     language = (get_language() or "en")[:2]
     tone = {"industrialise": "win", "cut": "loss", "blocked": "blocked"}.get(result["verdict"], "")
     return Analysis(

@@ -76,6 +76,12 @@ class ResultForm(forms.Form):
             users, conversions = data.get(f"users_{arm}"), data.get(f"conversions_{arm}")
             if users is not None and conversions is not None and conversions > users:
                 self.add_error(f"conversions_{arm}", _("More conversions than units."))
+            total, squares = data.get(f"total_{arm}"), data.get(f"total_squares_{arm}")
+            if users and total is not None and squares is not None and squares < total**2 / users:
+                self.add_error(
+                    f"total_squares_{arm}",
+                    _("Smaller than (sum of values)² / units: check the figures."),
+                )
         return data
 
 
@@ -90,7 +96,7 @@ class DecisionForm(forms.Form):
         decimal_places=2,
     )
     budget_month = forms.IntegerField(
-        label=_("from month"), required=False, min_value=1, max_value=12
+        label=_("in month"), required=False, min_value=1, max_value=12
     )
 
     def clean(self):

@@ -49,6 +49,8 @@ def start(pilot: Experiment, actor: AbstractBaseUser, today: dt.date | None = No
 @transaction.atomic
 def record_results(pilot: Experiment, day: dt.date, arms: dict[str, dict], actor) -> None:
     """Replace the cumulative figures of ``day`` for every arm."""
+    if pilot.status == Status.DECIDED:
+        raise ValueError("a decided pilot takes no more results")
     for arm, figures in arms.items():
         ArmResult.objects.update_or_create(experiment=pilot, arm=arm, day=day, defaults=figures)
     record(
@@ -79,6 +81,9 @@ def decide(
     budget_month: int | None = None,
 ) -> None:
     """Record the decision; industrialising adds the pilot's budget to this year's plan."""
+    pilot = Experiment.objects.select_for_update().get(pk=pilot.pk)
+    if pilot.status != Status.RUNNING:
+        raise ValueError("only a running pilot can be decided")
     old = pilot.status
     pilot.status, pilot.decision, pilot.rationale = Status.DECIDED, decision, rationale
     pilot.decided_by, pilot.decided_at = actor, timezone.now()
@@ -96,14 +101,16 @@ def decide(
 
 def _add_to_plan(pilot: Experiment, amount: Decimal, month: int, actor) -> None:
     from pilotage.web.plans.models import Budget, BudgetStatus
-    from pilotage.web.plans.services import create_budget, set_line
+    from pilotage.web.plans.services import create_budget, reforecast, set_line
 
     year = timezone.localdate().year
+    budgets = Budget.objects.filter(workspace=pilot.workspace, year=year)
+    draft = budgets.filter(status=BudgetStatus.DRAFT).order_by("-id").first()
+    baseline = budgets.filter(status=BudgetStatus.BASELINE).first()
+    # an approved plan keeps its amounts: the new money goes into a draft (a reforecast)
     budget = (
-        Budget.objects.filter(
-            workspace=pilot.workspace, year=year, status=BudgetStatus.BASELINE
-        ).first()
-        or Budget.objects.filter(workspace=pilot.workspace, year=year).order_by("-id").first()
+        draft
+        or (reforecast(baseline, actor=actor) if baseline else None)
         or create_budget(pilot.workspace, year, f"Plan {year}", actor=actor)
     )
     line = budget.lines.filter(month=month, channel=pilot.channel, pole="").first()

@@ -77,6 +77,8 @@ def results_file(request: HttpRequest, pk: int) -> HttpResponse:
             "result_form": ResultForm(experiment=pilot),
         }
         return render(request, "experiments/detail.html", context, status=400)
+    if pilot.status == Status.DECIDED:
+        raise PermissionDenied
     figures = {arm.name: analysis.figures_of(arm) for arm in form.cleaned_data["arms"]}
     services.record_results(pilot, form.cleaned_data["day"], figures, request.user)
     return redirect("experiment", request.workspace.slug, pk)
@@ -113,6 +115,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             },
             status=400,
         )
+    if pilot.status == Status.DECIDED:
+        raise PermissionDenied
     services.record_results(pilot, form.cleaned_data["day"], analysis.arms_from(form), request.user)
     return redirect("experiment", request.workspace.slug, pk)
 
@@ -121,6 +125,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(*EDITOR_ROLES)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot(request, pk)
+    if pilot.status != Status.RUNNING:
+        return redirect("experiment", request.workspace.slug, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return render(

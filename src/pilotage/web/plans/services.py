@@ -236,6 +236,8 @@ def set_line(
             setattr(row, name, new)
     if not changes:
         return row
+    if "planned" in changes:
+        _check_plan_editable(budget)
     row.full_clean()
     row.save()
     action = AuditAction.CREATE if created else AuditAction.UPDATE
@@ -279,6 +281,12 @@ def replace_lines(budget: Budget, lines: Iterable[Line], *, actor: User = None) 
                 setattr(row, name, amount(getattr(line, name)))
             to_update.append(row)
     gone = [row.pk for key, row in existing.items() if key not in wanted]
+    planned_before = {key: row.planned for key, row in existing.items()}
+    planned_after = {key: amount(line.planned) for key, line in wanted.items()}
+    if {k: v for k, v in planned_before.items() if v} != {
+        k: v for k, v in planned_after.items() if v
+    }:
+        _check_plan_editable(budget)
     for row in to_create + to_update:
         row.full_clean(exclude=["budget"], validate_unique=False, validate_constraints=False)
     BudgetLine.objects.filter(pk__in=gone).delete()
@@ -298,6 +306,31 @@ def replace_lines(budget: Budget, lines: Iterable[Line], *, actor: User = None) 
             changes[name] = [str(change.before.get(name)), str(change.after.get(name))]
         record(budget.workspace, actor, AuditAction.LOAD, budget, changes)
     return change
+
+
+def _check_plan_editable(budget: Budget) -> None:
+    """Planned amounts change only in a draft: an approved plan is what the year is judged on."""
+    if budget.status != BudgetStatus.DRAFT:
+        raise BudgetError(
+            _(
+                "“%(name)s” is approved: its planned amounts no longer change. Create a new "
+                "version (a reforecast) to plan differently; committed and actual amounts "
+                "can still be updated."
+            )
+            % {"name": budget.name}
+        )
+
+
+def reforecast(budget: Budget, *, actor: User = None) -> Budget:
+    """A new draft version of ``budget``'s year with a copy of its lines."""
+    name = f"Reforecast {budget.year}"
+    taken = set(budget.workspace.budgets.filter(year=budget.year).values_list("name", flat=True))
+    suffix = 2
+    while name in taken:
+        name, suffix = f"Reforecast {budget.year} ({suffix})", suffix + 1
+    draft = create_budget(budget.workspace, budget.year, name, actor=actor)
+    replace_lines(draft, lines_of(budget), actor=actor)
+    return draft
 
 
 def _fields(line: Line) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ def _period(con, choice: str | None) -> tuple[str, overview.Period | None]:
     end = overview.last_data_day(con)
     if end is None:
         return LAST_12, None
-    if choice and choice.isdigit() and int(choice) in overview.data_years(con):
+    if choice and re.fullmatch(r"\d{4}", choice) and int(choice) in overview.data_years(con):
         return choice, overview.Period.year(int(choice))
     return LAST_12, overview.Period.last_12_months(end)
 
