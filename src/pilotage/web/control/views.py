@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pilotage.metrics import QueryError
-from pilotage.web.control import drill, exports, scorecard, variances
+from pilotage.web.control import attribution, drill, exports, scorecard, variances
 from pilotage.web.workspaces.access import workspace_view
 
 COMPARISONS = ("last_year", "previous_period")
@@ -54,3 +54,10 @@ def variance_page(request: HttpRequest) -> HttpResponse:
     compare = compare if compare in COMPARISONS else "last_year"
     context = variances.page(request.workspace, request.GET.get("period"), compare)
     return render(request, "control/variance.html", context)
+
+
+@workspace_view(financials=True)
+def attribution_page(request: HttpRequest) -> HttpResponse:
+    """Every attribution model side by side, the range across models, and the reconciliation."""
+    context = attribution.page(request.workspace, request.GET.get("period"))
+    return render(request, "control/attribution.html", context)
