@@ -43,7 +43,13 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pilot = _pilot(request, pk)
+    return _detail_page(request, _pilot(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest, pilot: Experiment, status: int = 200, **forms
+) -> HttpResponse:
+    """The pilot's page; ``forms`` replace the blank forms (a form with its errors, say)."""
     context = {
         "pilot": pilot,
         "design": analysis.design(pilot),
@@ -53,8 +59,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "file_form": ResultFileForm(experiment=pilot),
         "decision_form": DecisionForm(),
         "may_enter_results": services.may_enter_results(request.membership, pilot),
-    }
-    return render(request, "experiments/detail.html", context)
+    } | forms
+    return render(request, "experiments/detail.html", context, status=status)
 
 
 @require_POST
@@ -66,17 +72,7 @@ def results_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ResultFileForm(request.POST, request.FILES, experiment=pilot)
     if not form.is_valid():
-        context = {
-            "pilot": pilot,
-            "file_form": form,
-            "may_enter_results": True,
-            "design": analysis.design(pilot),
-            "analysis": analysis.analyze(pilot),
-            "results": list(pilot.results.all()),
-            "decision_form": DecisionForm(),
-            "result_form": ResultForm(experiment=pilot),
-        }
-        return render(request, "experiments/detail.html", context, status=400)
+        return _detail_page(request, pilot, 400, file_form=form)
     if pilot.status == Status.DECIDED:
         raise PermissionDenied
     figures = {arm.name: analysis.figures_of(arm) for arm in form.cleaned_data["arms"]}
@@ -101,20 +97,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ResultForm(request.POST, experiment=pilot)
     if not form.is_valid():
-        return render(
-            request,
-            "experiments/detail.html",
-            {
-                "pilot": pilot,
-                "result_form": form,
-                "may_enter_results": True,
-                "design": analysis.design(pilot),
-                "analysis": analysis.analyze(pilot),
-                "results": list(pilot.results.all()),
-                "decision_form": DecisionForm(),
-            },
-            status=400,
-        )
+        return _detail_page(request, pilot, 400, result_form=form)
     if pilot.status == Status.DECIDED:
         raise PermissionDenied
     services.record_results(pilot, form.cleaned_data["day"], analysis.arms_from(form), request.user)
@@ -129,20 +112,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("experiment", request.workspace.slug, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "experiments/detail.html",
-            {
-                "pilot": pilot,
-                "decision_form": form,
-                "design": analysis.design(pilot),
-                "analysis": analysis.analyze(pilot),
-                "results": list(pilot.results.all()),
-                "result_form": ResultForm(experiment=pilot),
-                "may_enter_results": True,
-            },
-            status=400,
-        )
+        return _detail_page(request, pilot, 400, decision_form=form)
     data = form.cleaned_data
     services.decide(
         pilot,
