@@ -6,9 +6,10 @@ from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 
 from pilotage.web.api import api
+from pilotage.web.workspaces.login import ThrottledLoginView
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
