@@ -136,6 +136,7 @@ def kpi(
             raise click.UsageError(f"{option} is required")
     assert workspace_ref and start and end
     _django()
+    from pilotage.web.plans.services import plan_lookup
     from pilotage.web.workspaces.services import warehouse
 
     ws = _workspace(workspace_ref)
@@ -149,7 +150,7 @@ def kpi(
             compare,  # type: ignore[arg-type]
             tuple(_filter(f) for f in filters),
         )
-        plan = _plan_lookup(ws) if compare == "plan" else None
+        plan = plan_lookup(ws) if compare == "plan" else None
         result = run(query, WarehouseSource(warehouse(), ws.slug, ws.currency), plan=plan)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -169,14 +170,6 @@ def kpi(
         click.echo("\t".join(_cell(row.get(c)) for c in columns))
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-
-
-def _plan_lookup(ws):
-    try:
-        from pilotage.web.plans.services import plan_lookup
-    except ImportError as exc:  # pragma: no cover - the plans app ships with the KPI targets
-        raise click.UsageError("comparing with the plan needs KPI targets") from exc
-    return plan_lookup(ws)
 
 
 def _day(text: str, *, first: bool):

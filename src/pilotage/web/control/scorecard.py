@@ -15,6 +15,7 @@ from pilotage.metrics import KPIS, SCORECARD, MetricQuery, WarehouseSource, run
 from pilotage.metrics.measures import MEASURES
 from pilotage.metrics.overview import Period
 from pilotage.metrics.variance import variance
+from pilotage.web.plans.services import plan_lookup
 from pilotage.web.workspaces.models import Workspace
 from pilotage.web.workspaces.services import warehouse
 
@@ -166,7 +167,7 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
     }
     if period is None:
         return context
-    plan = _plan(workspace)
+    plan = plan_lookup(workspace)
     metrics, rows = channel_table(source, period)
     trend_metric = "new_customers"
     context |= {
@@ -205,11 +206,3 @@ def _years(source: WarehouseSource) -> list[int]:
     spend = source.table("spend")
     first = spend.date.min().to_pyarrow().as_py()
     return list(range(end.year, first.year - 1, -1)) if end and first else []
-
-
-def _plan(workspace: Workspace) -> PlanLookup | None:
-    try:
-        from pilotage.web.plans.services import plan_lookup
-    except ImportError:
-        return None
-    return plan_lookup(workspace)
