@@ -9,11 +9,14 @@ from __future__ import annotations
 import duckdb
 
 from pilotage.warehouse.schema import SCHEMAS, empty_table
-from pilotage.warehouse.store import Warehouse
+from pilotage.warehouse.store import AsOf, Warehouse
 
 
-def connect(warehouse: Warehouse, workspace: str) -> duckdb.DuckDBPyConnection:
+def connect(warehouse: Warehouse, workspace: str, as_of: AsOf = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection where ``spend``, ``leads``, … are the workspace's current tables.
+
+    ``as_of`` (a Delta version number or a datetime) shows the tables as they were then:
+    "what did we know on 1 October?".
 
     >>> import tempfile, pathlib
     >>> con = connect(Warehouse(pathlib.Path(tempfile.mkdtemp())), "acme")
@@ -23,7 +26,7 @@ def connect(warehouse: Warehouse, workspace: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     for table in SCHEMAS:
-        files = warehouse.files(workspace, table)
+        files = warehouse.files(workspace, table, as_of)
         if files:
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listing}])")

@@ -112,6 +112,10 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 
+# Tables holding one row per source record: a newer import of the same record replaces the
+# older row (upsert by key) instead of adding a second one.
+UPSERT_KEYS: dict[str, str] = {"leads": "lead_id", "deals": "deal_id"}
+
 
 def empty_table(name: str) -> pa.Table:
     """An empty table with the canonical schema of ``name``."""
