@@ -1,0 +1,69 @@
+"""Shared steps of the vendor importers: currency decision, ad-platform spend rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from pilotage.importers.aliases import Match
+from pilotage.importers.base import Context
+from pilotage.importers.convert import Extract
+from pilotage.importers.problems import Problem, Problems
+from pilotage.importers.reader import Table
+from pilotage.importers.values import ValueProblem, one_currency
+from pilotage.warehouse import SCHEMAS
+
+
+def decide_currency(
+    table: Table,
+    match: Match,
+    context: Context,
+    problems: Problems,
+    ex: Extract,
+    *,
+    column: str | None = None,
+    money_fields: Sequence[str] = (),
+) -> list[str | None]:
+    """One currency per row: from a currency column, a ``(EUR)`` header suffix, symbols in the
+    values, or the context's default — and never two currencies in one file."""
+    n = len(table.rows)
+    codes: list[str | None] = [None] * n
+    if column is not None:
+        codes = [c.upper() if c else None for c in ex.text(column)]
+        for i, code in enumerate(codes):
+            if code is not None and (len(code) != 3 or not code.isalpha()):
+                problems.add(
+                    Problem(table.name, "currency", line=table.lines[i], column=column, value=code)
+                )
+    suffixes = [match.currencies[f] for f in money_fields if f in match.currencies]
+    found = [c for c in codes if c] + suffixes + sorted(ex.currencies_seen)
+    try:
+        single = one_currency(found, table.name)
+    except ValueProblem as exc:
+        problems.add(Problem(table.name, exc.code, value=exc.value))
+        return codes
+    single = single or context.currency
+    if single is None:
+        problems.add(Problem(table.name, "no_currency"))
+        return codes
+    return [single] * n
+
+
+def spend_table(columns: Mapping[str, Sequence[Any]]) -> pa.Table:
+    """A ``spend`` table (without lineage) from columns; absent optional columns are null."""
+    fields = [f for f in SCHEMAS["spend"] if f.name not in ("source", "import_id")]
+    n = len(next(iter(columns.values())))
+    return pa.table(
+        {f.name: pa.array(columns.get(f.name, [None] * n), type=f.type) for f in fields}
+    )
+
+
+def canonical_table(name: str, columns: Mapping[str, Sequence[Any]]) -> pa.Table:
+    """Any canonical table (without lineage) from columns; absent columns are null."""
+    fields = [f for f in SCHEMAS[name] if f.name not in ("source", "import_id")]
+    n = len(next(iter(columns.values()))) if columns else 0
+    return pa.table(
+        {f.name: pa.array(columns.get(f.name, [None] * n), type=f.type) for f in fields}
+    )
