@@ -178,7 +178,7 @@ class CanonicalImporter(Importer):
                         column_types=types,
                         strings_can_be_null=True,
                         quoted_strings_can_be_null=True,
-                        timestamp_parsers=[pacsv.ISO8601],
+                        timestamp_parsers=[pacsv.ISO8601],  # type: ignore[list-item]
                     ),
                 )
             raw = raw.drop_columns([str(c) for c in LINEAGE if c in raw.column_names])
