@@ -21,10 +21,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "le fichier n'est pas du texte dans un encodage connu (UTF-8, UTF-16, Windows-1252)",
     ),
     "bad_xlsx": (
-        "the Excel workbook cannot be read: {detail}",
-        "le classeur Excel est illisible : {detail}",
+        "the Excel workbook cannot be read: {expected}",
+        "le classeur Excel est illisible : {expected}",
     ),
-    "bad_csv": ("the CSV cannot be read: {detail}", "le CSV est illisible : {detail}"),
+    "bad_csv": ("the CSV cannot be read: {expected}", "le CSV est illisible : {expected}"),
+    "bad_parquet": ("the Parquet file cannot be read: {expected}", "le fichier Parquet est illisible : {expected}"),
     "no_header": (
         "no header row found; expected columns such as {expected}",
         "aucune ligne d'en-tête trouvée ; colonnes attendues par exemple : {expected}",
@@ -214,5 +215,8 @@ class Rejected(Exception):
 
 def reject(file: str, code: str, **kwargs: object) -> Rejected:
     """A ``Rejected`` carrying one problem (``raise reject(...)``)."""
-    fields = {k: (v if isinstance(v, int) and k == "line" else str(v)) for k, v in kwargs.items()}
+    fields = {
+        k: v if (k == "line" and isinstance(v, int)) or k == "extra" else str(v)
+        for k, v in kwargs.items()
+    }
     return Rejected([Problem(file, code, **fields)])  # type: ignore[arg-type]

@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -177,8 +176,8 @@ def _read_xlsx(data: bytes, name: str) -> Grid:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise reject(name, "bad_xlsx", extra={"detail": str(exc)[:200]}) from exc
+    except Exception as exc:  # a corrupt zip raises zlib, KeyError, ValueError, XML errors…
+        raise reject(name, "bad_xlsx", expected=str(exc)[:200] or type(exc).__name__) from exc
     try:
         sheet = book.worksheets[0]
         rows: list[list[Cell]] = []
@@ -191,7 +190,7 @@ def _read_xlsx(data: bytes, name: str) -> Grid:
             lines.append(number)
         title = sheet.title
     except Exception as exc:  # openpyxl raises many types on corrupt workbooks
-        raise reject(name, "bad_xlsx", extra={"detail": str(exc)[:200]}) from exc
+        raise reject(name, "bad_xlsx", expected=str(exc)[:200] or type(exc).__name__) from exc
     finally:
         book.close()
     return Grid(name, rows, lines, "xlsx", sheet=title)

@@ -161,7 +161,7 @@ def _parquet_importer(data: bytes, name: str, registry: Mapping[str, Importer]) 
     try:
         columns = set(pq.read_schema(io.BytesIO(data)).names)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise reject(name, "bad_csv", expected=str(exc)[:200]) from exc
+        raise reject(name, "bad_parquet", expected=str(exc)[:200]) from exc
     fits = [
         imp
         for imp in registry.values()
