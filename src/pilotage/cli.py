@@ -509,6 +509,139 @@ def token_create(username: str, name: str) -> None:
     click.echo(raw)
 
 
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--workspace", "workspace_ref", required=True, help="Workspace name or slug.")
+@click.option("--source", default="auto", show_default=True, help="Importer name, or auto.")
+@click.option("--dry-run", is_flag=True, help="Read and check only; write nothing.")
+@click.option(
+    "--timezone",
+    "timezone_name",
+    default="UTC",
+    show_default=True,
+    help="Time zone of times that carry none.",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    help="Day/month order for files where it is ambiguous.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="Language of the problem report.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def import_command(
+    paths: tuple[str, ...],
+    workspace_ref: str,
+    source: str,
+    dry_run: bool,
+    timezone_name: str,
+    date_order: str | None,
+    language: str,
+    as_json: bool,
+) -> None:
+    """Import export files (CSV, TSV, XLSX, Parquet) into a workspace, all or nothing.
+
+    Every file is checked before anything is written; a rejected file writes nothing and the
+    command exits with status 1. JSON shape: {"dry_run", "files": [{file, source, label,
+    import_id, encoding, delimiter, header_line, rows_read, rows: {table: n}, skipped: [{line,
+    reason}], details, written: {table: bool}, versions: {table: n}}], "errors": [{file, line,
+    column, value, expected, code, message}]}.
+    """
+    from pilotage.importers import Rejected, importers
+    from pilotage.importers.run import read_inputs
+
+    if source != "auto" and source not in importers():
+        names = ", ".join(sorted(importers()))
+        raise click.BadParameter(
+            f"{source!r}; expected auto or one of {names}", param_hint="--source"
+        )
+    _django()
+    from pilotage.web.imports import services
+
+    ws = _workspace(workspace_ref)
+    files = read_inputs(paths)
+    options = {"timezone_name": timezone_name, "date_order": date_order or "", "language": language}
+    try:
+        if dry_run:
+            summaries = [p.summary() for p in services.prepare(ws, files, source=source, **options)]
+        else:
+            records = services.run_import(ws, files, None, source=source, **options)
+            summaries = [_record_summary(r) for r in records]
+    except Rejected as exc:
+        errors = [p.as_dict(language) for p in exc.problems]
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {"dry_run": dry_run, "files": [], "errors": errors},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            for line in exc.render(language):
+                click.echo(line, err=True)
+            click.echo(
+                "Nothing was imported." if language == "en" else "Rien n'a été importé.", err=True
+            )
+        sys.exit(1)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"dry_run": dry_run, "files": summaries, "errors": []},
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+        return
+    for item in summaries:
+        rows = ", ".join(f"{t} {n}" for t, n in item["rows"].items())
+        state = "checked" if dry_run else ("imported" if item.get("changed") else "unchanged")
+        click.echo(
+            f"{item['file']}: {item['label']} → {rows} ({state}; "
+            f"{len(item['skipped'])} rows skipped)"
+        )
+
+
+def _record_summary(entry) -> dict:
+    return {
+        "file": entry.file_name,
+        "source": entry.source,
+        "label": entry.source_label,
+        "import_id": entry.import_id,
+        "sha256": entry.sha256,
+        "rows_read": entry.rows_read,
+        "rows": entry.tables,
+        "skipped": entry.skipped,
+        "details": entry.details,
+        "versions": entry.versions,
+        "written": {t: entry.status == "committed" for t in entry.tables},
+        "changed": entry.status == "committed",
+    }
+
+
+@main.command("undo-import")
+@click.argument("import_id")
+@click.option("--workspace", "workspace_ref", required=True, help="Workspace name or slug.")
+def undo_import(import_id: str, workspace_ref: str) -> None:
+    """Remove an imported file's rows (by the import id that `pilotage import` printed)."""
+    _django()
+    from pilotage.web.imports.models import ImportRecord
+    from pilotage.web.imports.services import undo_import as undo
+
+    ws = _workspace(workspace_ref)
+    entry = ImportRecord.objects.filter(workspace=ws, import_id=import_id).first()
+    if entry is None:
+        raise click.BadParameter(f"no import {import_id!r} in {ws.slug}", param_hint="IMPORT_ID")
+    removed = undo(entry, None)
+    click.echo(", ".join(f"{t}: {'removed' if r else 'not present'}" for t, r in removed.items()))
+
+
 def _messages(exc) -> str:
     if hasattr(exc, "message_dict"):
         return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())

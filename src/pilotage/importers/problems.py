@@ -25,7 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "le classeur Excel est illisible : {expected}",
     ),
     "bad_csv": ("the CSV cannot be read: {expected}", "le CSV est illisible : {expected}"),
-    "bad_parquet": ("the Parquet file cannot be read: {expected}", "le fichier Parquet est illisible : {expected}"),
+    "bad_parquet": (
+        "the Parquet file cannot be read: {expected}",
+        "le fichier Parquet est illisible : {expected}",
+    ),
     "no_header": (
         "no header row found; expected columns such as {expected}",
         "aucune ligne d'en-tête trouvée ; colonnes attendues par exemple : {expected}",

@@ -64,17 +64,18 @@ class Warehouse:
         if not self.exists(workspace, table):
             return None
         delta = DeltaTable(str(self.path(workspace, table)))
+        version = as_of
         if isinstance(as_of, dt.datetime):
             moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.UTC)
             stamp = moment.timestamp() * 1000
             committed = [h["version"] for h in delta.history() if h["timestamp"] <= stamp]
             if not committed:
                 return None  # the table did not exist yet
-            as_of = max(committed)
-        if as_of is not None:
-            if as_of < 0 or as_of > delta.version():
+            version = max(committed)
+        if isinstance(version, int):
+            if version < 0 or version > delta.version():
                 return None
-            delta.load_as_version(as_of)
+            delta.load_as_version(version)
         return delta
 
     def write_batch(
@@ -207,7 +208,7 @@ def _of_batch(delta: DeltaTable, import_id: str, columns: list[str] | None = Non
     which pyarrow's dataset filters cannot compare."""
     wanted = None if columns is None else sorted({*columns, "import_id"})
     rows = delta.to_pyarrow_dataset().to_table(columns=wanted)
-    mask = pc.equal(rows["import_id"].cast(pa.string()), import_id)
+    mask = pc.equal(rows["import_id"].cast(pa.string()), pa.scalar(import_id, pa.string()))
     rows = rows.filter(mask)
     return rows if columns is None else rows.select(columns)
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "pilotage.web.plans",
     "pilotage.web.control",
     "pilotage.web.experiments",
+    "pilotage.web.imports",
 ]
 
 MIDDLEWARE = [

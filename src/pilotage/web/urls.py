@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("pilotage.web.plans.urls")),
     path("", include("pilotage.web.control.urls")),
     path("", include("pilotage.web.experiments.urls")),
+    path("", include("pilotage.web.imports.urls")),
     path("api/", api.urls),
 ]

@@ -51,6 +51,19 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
+    // import page: files dropped on the zone go into its file input
+    document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+      var input = zone.querySelector("input[type=file]");
+      ["dragenter", "dragover"].forEach(function (name) {
+        zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
+      });
+      zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+      zone.addEventListener("drop", function (e) {
+        e.preventDefault();
+        zone.classList.remove("over");
+        if (input && e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; }
+      });
+    });
   });
   document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.detail.elt); });
 })();

@@ -1,0 +1,91 @@
+"""What was imported, by whom, and the workspace's channel taxonomy rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.web.workspaces.models import Workspace
+
+
+class ImportStatus(models.TextChoices):
+    COMMITTED = "committed", _("imported")
+    UNCHANGED = "unchanged", _("already imported")
+    UNDONE = "undone", _("undone")
+
+
+class ImportRecord(models.Model):
+    """One file imported into a workspace's warehouse: one batch, identified by its hash."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    import_id = models.CharField(_("batch"), max_length=40, db_index=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(_("source"), max_length=60)
+    source_label = models.CharField(_("format"), max_length=120)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    tables = models.JSONField(_("rows written per table"), default=dict)
+    skipped = models.JSONField(_("skipped rows"), default=list)
+    details = models.JSONField(default=dict)
+    versions = models.JSONField(_("warehouse versions"), default=dict)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.source})"
+
+    @property
+    def rows_written(self) -> int:
+        return sum(int(n) for n in self.tables.values())
+
+
+class ChannelRule(models.Model):
+    """A workspace's own mapping rule: raw platform/source/medium/campaign patterns → channel.
+
+    Patterns are case-insensitive, ``*`` matches anything; the workspace's rules are tried in
+    ``position`` order before the built-in defaults.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="channel_rules")
+    position = models.PositiveIntegerField(default=0)
+    channel = models.CharField(_("channel"), max_length=60)
+    platform = models.CharField(_("platform"), max_length=60, default="*", blank=True)
+    source = models.CharField(_("source"), max_length=120, default="*", blank=True)
+    medium = models.CharField(_("medium"), max_length=120, default="*", blank=True)
+    campaign = models.CharField(_("campaign"), max_length=200, default="*", blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("channel rule")
+        verbose_name_plural = _("channel rules")
+
+    def __str__(self) -> str:
+        parts = [
+            f"{k}={getattr(self, k)}"
+            for k in ("platform", "source", "medium", "campaign")
+            if getattr(self, k) not in ("", "*")
+        ]
+        return f"{' & '.join(parts) or '*'} → {self.channel}"
+
+    def as_rule(self) -> dict[str, str]:
+        return {
+            "channel": self.channel,
+            "platform": self.platform or "*",
+            "source": self.source or "*",
+            "medium": self.medium or "*",
+            "campaign": self.campaign or "*",
+        }

@@ -1,0 +1,151 @@
+"""Imports for the web app and the CLI: the library's all-or-nothing import, plus the record
+of who imported what (the history the user can undo) and the audit trail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from pilotage.importers import Context, Prepared, Taxonomy, commit, prepare_all
+from pilotage.importers.taxonomy import DEFAULT_CHANNELS, DEFAULT_RULES
+from pilotage.web.imports.models import ChannelRule, ImportRecord, ImportStatus
+from pilotage.web.workspaces.models import AuditAction, Workspace
+from pilotage.web.workspaces.services import record, warehouse
+
+__all__ = ["DEFAULT_RULES", "record"]
+
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def taxonomy(workspace: Workspace) -> Taxonomy:
+    rules = [r.as_rule() for r in ChannelRule.objects.filter(workspace=workspace)]
+    own = [r["channel"] for r in rules if r["channel"] not in DEFAULT_CHANNELS]
+    return Taxonomy.from_data([*DEFAULT_CHANNELS, *dict.fromkeys(own)], rules)
+
+
+def context(
+    workspace: Workspace, *, language: str = "en", timezone_name: str = "UTC", date_order: str = ""
+) -> Context:
+    return Context(
+        currency=workspace.currency,
+        timezone=timezone_name,
+        taxonomy=taxonomy(workspace),
+        date_order=date_order,
+        language=language,
+    )
+
+
+def prepare(
+    workspace: Workspace, files: Sequence[tuple[str, bytes]], *, source: str = "auto", **options
+) -> list[Prepared]:
+    """Read and check files without writing (``Rejected`` lists every problem)."""
+    return prepare_all(files, source=source, context=context(workspace, **options))
+
+
+def run_import(
+    workspace: Workspace,
+    files: Sequence[tuple[str, bytes]],
+    actor: AbstractBaseUser | None,
+    *,
+    source: str = "auto",
+    **options,
+) -> list[ImportRecord]:
+    """Import files all or nothing and record each one; ``Rejected`` means nothing was written."""
+    prepared = prepare(workspace, files, source=source, **options)
+    records = []
+    for item in prepared:
+        done = commit(item, warehouse(), workspace.slug)
+        changed = any(done.written.values())
+        with transaction.atomic():
+            entry = ImportRecord.objects.create(
+                workspace=workspace,
+                import_id=item.import_id,
+                file_name=item.file[:255],
+                sha256=item.sha256,
+                source=item.importer,
+                source_label=item.label,
+                rows_read=item.rows_read,
+                tables={t: rows.num_rows for t, rows in item.tables.items()},
+                skipped=[{"line": line, "reason": reason} for line, reason in item.skipped[:500]],
+                details=_jsonable(item.details),
+                versions=done.versions,
+                status=ImportStatus.COMMITTED if changed else ImportStatus.UNCHANGED,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            record(workspace, entry.created_by, AuditAction.LOAD, entry, {"tables": entry.tables})
+        records.append(entry)
+    return records
+
+
+def undo_import(entry: ImportRecord, actor: AbstractBaseUser | None) -> dict[str, bool]:
+    """Remove the file's batch from every table it wrote (one commit per table)."""
+    store = warehouse()
+    removed = {t: store.undo(entry.workspace.slug, t, entry.import_id) for t in entry.tables}
+    now = timezone.now()
+    with transaction.atomic():
+        ImportRecord.objects.filter(workspace=entry.workspace, import_id=entry.import_id).exclude(
+            status=ImportStatus.UNDONE
+        ).update(
+            status=ImportStatus.UNDONE,
+            undone_at=now,
+            undone_by=actor if getattr(actor, "pk", None) else None,
+        )
+        entry.refresh_from_db()
+        record(entry.workspace, entry.undone_by, AuditAction.DELETE, entry, {"removed": removed})
+    return removed
+
+
+# -- uploads kept between the preview and the confirmation
+
+
+def upload_dir(workspace: Workspace) -> Path:
+    path = Path(settings.PILOTAGE_HOME) / "uploads" / workspace.slug
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def keep_upload(workspace: Workspace, name: str, data: bytes) -> str:
+    """Store an uploaded file by its hash; returns the hash."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    folder = upload_dir(workspace)
+    (folder / digest).write_bytes(data)
+    (folder / f"{digest}.name").write_text(Path(name).name[:255], encoding="utf-8")
+    return digest
+
+
+def kept_uploads(workspace: Workspace, digests: Sequence[str]) -> list[tuple[str, bytes]]:
+    """The uploads named by their hashes (unknown or malformed hashes are ignored)."""
+    folder = upload_dir(workspace)
+    out = []
+    for digest in digests:
+        if not _SHA.match(digest) or not (folder / digest).exists():
+            continue
+        name = (folder / f"{digest}.name").read_text(encoding="utf-8")
+        out.append((name, (folder / digest).read_bytes()))
+    return out
+
+
+def forget_uploads(workspace: Workspace, digests: Sequence[str]) -> None:
+    folder = upload_dir(workspace)
+    for digest in digests:
+        if _SHA.match(digest):
+            for path in (folder / digest, folder / f"{digest}.name"):
+                path.unlink(missing_ok=True)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from pilotage.web.imports import views
+
+urlpatterns = [
+    path("w/<slug:slug>/imports/", views.index, name="imports"),
+    path("w/<slug:slug>/imports/preview/", views.preview, name="import_preview"),
+    path("w/<slug:slug>/imports/confirm/", views.confirm, name="import_confirm"),
+    path("w/<slug:slug>/imports/<int:pk>/undo/", views.undo, name="import_undo"),
+    path("w/<slug:slug>/imports/channels/", views.channels, name="import_channels"),
+    path(
+        "w/<slug:slug>/imports/channels/<int:pk>/delete/",
+        views.channel_delete,
+        name="import_channel_delete",
+    ),
+]

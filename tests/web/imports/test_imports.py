@@ -1,0 +1,220 @@
+"""The import pages and commands: preview before writing, all or nothing, history, undo, roles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from django.urls import reverse
+
+from pilotage.cli import main
+from pilotage.web.imports.models import ChannelRule, ImportRecord, ImportStatus
+from pilotage.web.workspaces.models import AuditEvent
+from pilotage.web.workspaces.services import warehouse
+from tests.importers.conftest import FIXTURES, fixture_bytes
+
+GOOGLE = "google_ads_en_excel.csv"
+BAD = b"Day,Campaign,Currency code,Cost,Impr.\n2026-09-01,A,EUR,1.50,10\n2026-09-31,B,EUR,abc,10\n"
+
+
+@pytest.fixture(autouse=True)
+def own_warehouse(settings, tmp_path):
+    """Imports write to a warehouse of their own, not the shared demo one."""
+    settings.PILOTAGE_WAREHOUSE_DIR = tmp_path / "warehouse"
+    settings.PILOTAGE_HOME = tmp_path
+
+
+def upload(client, slug, name, data, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    payload = {
+        "files": [SimpleUploadedFile(name, data)],
+        "source": "auto",
+        "timezone_name": "UTC",
+        "date_order": "",
+        **fields,
+    }
+    return client.post(reverse("import_preview", args=[slug]), payload)
+
+
+def confirm(client, slug, preview_response):
+    digests = preview_response.context["digests"]
+    return client.post(
+        reverse("import_confirm", args=[slug]),
+        {"digest": digests, "source": "auto", "timezone_name": "UTC", "date_order": ""},
+    )
+
+
+def spend_rows(slug):
+    return warehouse().read(slug, "spend").num_rows
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("owner", 200), ("manager", 200), ("agency", 200), ("viewer", 403), ("outsider", 404)],
+)
+def test_who_may_import(client, personas, persona, status):
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse("imports", args=[personas.workspace.slug])).status_code == status
+    response = upload(client, personas.workspace.slug, GOOGLE, fixture_bytes(GOOGLE))
+    assert response.status_code == status
+    assert not warehouse().exists(personas.workspace.slug, "spend")
+
+
+def test_an_agency_member_imports_only_where_it_belongs(client, personas):
+    client.force_login(personas.agency)
+    response = upload(client, personas.other.slug, GOOGLE, fixture_bytes(GOOGLE))
+    assert response.status_code == 404
+    assert not warehouse().exists(personas.other.slug, "spend")
+
+
+def test_preview_writes_nothing_then_confirm_imports_and_history_records_it(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.manager)
+    preview = upload(client, slug, GOOGLE, fixture_bytes(GOOGLE))
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Google Ads campaign report" in page
+    assert "utf-16-le" in page and "Total: Account" in page  # a skipped totals row, with reason
+    assert not warehouse().exists(slug, "spend")
+
+    done = confirm(client, slug, preview)
+    assert done.status_code == 302
+    assert spend_rows(slug) == 3
+    entry = ImportRecord.objects.get(workspace=personas.workspace)
+    assert (entry.status, entry.source, entry.tables, entry.created_by) == (
+        ImportStatus.COMMITTED,
+        "google_ads",
+        {"spend": 3},
+        personas.manager,
+    )
+    assert AuditEvent.objects.filter(workspace=personas.workspace, object_id=str(entry.pk)).exists()
+    history = client.get(reverse("imports", args=[slug])).content.decode()
+    assert GOOGLE in history
+
+
+def test_the_same_file_twice_changes_nothing_and_undo_removes_it(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    confirm(client, slug, upload(client, slug, GOOGLE, fixture_bytes(GOOGLE)))
+    version = warehouse().version(slug, "spend")
+    confirm(client, slug, upload(client, slug, "copy.csv", fixture_bytes(GOOGLE)))
+    assert warehouse().version(slug, "spend") == version
+    assert spend_rows(slug) == 3
+    statuses = list(ImportRecord.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [ImportStatus.COMMITTED, ImportStatus.UNCHANGED]
+
+    first = ImportRecord.objects.order_by("pk").first()
+    response = client.post(reverse("import_undo", args=[slug, first.pk]))
+    assert response.status_code == 302
+    assert spend_rows(slug) == 0
+    assert set(ImportRecord.objects.values_list("status", flat=True)) == {ImportStatus.UNDONE}
+
+
+def test_a_bad_file_is_reported_line_by_line_and_nothing_is_written(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    response = upload(client, slug, "bad.csv", BAD)
+    assert response.status_code == 422
+    problems = [(p["line"], p["column"], p["code"]) for p in response.context["problems"]]
+    assert problems == [(3, "Day", "date"), (3, "Cost", "number")]
+    assert "bad.csv" in response.content.decode()
+    assert not warehouse().exists(slug, "spend")
+    assert not ImportRecord.objects.exists()
+
+
+def test_problems_are_reported_in_french_for_french_users(client, personas):
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "fr"
+    response = upload(client, personas.workspace.slug, "bad.csv", BAD)
+    assert "nombre attendu" in response.content.decode()
+
+
+def test_agency_sees_and_undoes_only_its_own_imports(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    confirm(client, slug, upload(client, slug, GOOGLE, fixture_bytes(GOOGLE)))
+    owners = ImportRecord.objects.get()
+    client.force_login(personas.agency)
+    page = client.get(reverse("imports", args=[slug]))
+    assert list(page.context["records"]) == []
+    assert client.post(reverse("import_undo", args=[slug, owners.pk])).status_code == 404
+    assert spend_rows(slug) == 3
+
+
+def test_channel_rules_of_the_workspace_apply_at_import(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    response = client.post(
+        reverse("import_channels", args=[slug]),
+        {
+            "channel": "Brand search",
+            "platform": "google_ads",
+            "source": "*",
+            "medium": "*",
+            "campaign": "brand*",
+        },
+    )
+    assert response.status_code == 302
+    assert ChannelRule.objects.filter(workspace=personas.workspace).count() == 1
+    confirm(client, slug, upload(client, slug, GOOGLE, fixture_bytes(GOOGLE)))
+    rows = warehouse().read(slug, "spend").to_pylist()
+    channels = {r["campaign"]: r["channel"] for r in rows}
+    assert channels == {"Brand FR": "Brand search", "Total Store - Shopping": "Paid search"}
+
+
+@pytest.mark.parametrize("persona", ["agency", "viewer"])
+def test_only_editors_change_channel_rules(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    url = reverse("import_channels", args=[personas.workspace.slug])
+    assert client.get(url).status_code == 403
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_import_json_dry_run_and_rejection(personas, tmp_path):
+    slug = personas.workspace.slug
+    path = str(FIXTURES / GOOGLE)
+    dry = run("import", path, "--workspace", slug, "--dry-run", "--json")
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.output)
+    assert report["dry_run"] is True
+    assert [(f["source"], f["rows"], f["rows_read"]) for f in report["files"]] == [
+        ("google_ads", {"spend": 3}, 3)
+    ]
+    assert [s["line"] for s in report["files"][0]["skipped"]] == [7, 8]
+    assert not warehouse().exists(slug, "spend")
+
+    done = json.loads(run("import", path, "--workspace", slug, "--json").output)
+    assert done["files"][0]["written"] == {"spend": True}
+    assert done["files"][0]["versions"] == {"spend": 0}
+    again = json.loads(run("import", path, "--workspace", slug, "--json").output)
+    assert again["files"][0]["changed"] is False
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(BAD)
+    rejected = run("import", str(bad), path, "--workspace", slug, "--json")
+    assert rejected.exit_code == 1
+    errors = json.loads(rejected.output)["errors"]
+    assert [(e["file"], e["line"], e["column"]) for e in errors] == [
+        ("bad.csv", 3, "Day"),
+        ("bad.csv", 3, "Cost"),
+    ]
+    french = run("import", str(bad), "--workspace", slug, "--language", "fr")
+    assert french.exit_code == 1
+    assert "bad.csv, ligne 3, colonne 'Cost'" in french.output
+
+    undo = run("undo-import", done["files"][0]["import_id"], "--workspace", slug)
+    assert undo.exit_code == 0, undo.output
+    assert spend_rows(slug) == 0
+
+
+def test_cli_refuses_an_unknown_source(personas):
+    result = run(
+        "import", str(FIXTURES / GOOGLE), "--workspace", personas.workspace.slug, "--source", "nope"
+    )
+    assert result.exit_code == 2
+    assert "google_ads" in result.output
