@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import import_csv
 import kpi_cube
 import pyarrow.compute as pc
 from timing import best_of
@@ -71,6 +72,7 @@ def _ratio(result: dict) -> str:
 BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "dashboard_query_vs_arrow": (dashboard_query_vs_arrow, _ratio),
     "kpi_cube": (kpi_cube.kpi_cube, kpi_cube.describe),
+    "import_csv": (import_csv.import_csv, import_csv.describe),
 }
 
 

@@ -31,6 +31,8 @@ def do_read(root: str, seconds: str, out: str) -> None:
         rows = con.execute("select import_id, count(*) from spend group by 1").fetchall()
         seen.append({str(k): int(v) for k, v in rows})
         con.close()
+        if len(seen) == 1:
+            Path(out + ".ready").touch()  # the writer starts once the reader reads
     Path(out).write_text(json.dumps(seen))
 
 

@@ -100,7 +100,11 @@ def test_a_reader_in_another_process_sees_only_whole_batches(tmp_path):
     first = spend_csv(tmp_path / "first.csv", seed=0, rows=5_000)
     import_files([(first.name, first.read_bytes())], warehouse, "acme")
     out = tmp_path / "seen.json"
-    reader = child("read", str(tmp_path / "wh"), "6", str(out))
+    reader = child("read", str(tmp_path / "wh"), "8", str(out))
+    ready = Path(str(out) + ".ready")
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     sizes = {}
     for n in range(1, 5):
         file = spend_csv(tmp_path / f"b{n}.csv", seed=n, rows=5_000 * n)

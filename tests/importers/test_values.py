@@ -73,7 +73,7 @@ def test_file_number_style_from_evidence():
     [
         ("2026-07-01", dt.datetime(2026, 7, 1)),
         ("2026-07-01 14:32", dt.datetime(2026, 7, 1, 14, 32)),
-        ("2025-03-01T10:00:00+02:00", dt.datetime(2025, 3, 1, 8, 0)),
+        ("2025-03-01T10:00:00+02:00", dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC)),
         ("20250301", dt.datetime(2025, 3, 1)),
         ("6/20/2025, 6:23 PM", dt.datetime(2025, 6, 20, 18, 23)),
         ("15.03.2024", dt.datetime(2024, 3, 15)),

@@ -8,6 +8,7 @@ currency suffix split off, accents, case and punctuation ignored. So ``Coût``, 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +32,7 @@ def repair_mojibake(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(header: str) -> str:
     """The comparable form of a header: no accents, case, punctuation or currency suffix."""
     text = repair_mojibake(str(header).replace("\ufeff", "").strip())

@@ -10,6 +10,7 @@ the date order once per column.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,8 @@ from pilotage.importers.values import (
     parse_number,
     text_value,
 )
+
+LARGEST = 2.0**53  # beyond this a float no longer holds every whole number exactly
 
 
 class Extract:
@@ -116,6 +119,10 @@ class Extract:
                 out.append(None)
                 continue
             value = parsed.value
+            if not math.isfinite(value) or abs(value) >= LARGEST:
+                self._problem(i, header or "", ValueProblem("out_of_range", cell))
+                out.append(None)
+                continue
             if parsed.currency:
                 self.currencies_seen.add(parsed.currency)
             if integer and not float(value).is_integer():

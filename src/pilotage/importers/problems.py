@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "colonne inattendue ; attendu : {expected}",
     ),
     "required": ("a value is required here", "une valeur est obligatoire ici"),
+    "out_of_range": ("{value!r} is too large to be a real figure", "{value!r} est trop grand pour être un chiffre réel"),
     "number": ("expected a number, got {value!r}", "nombre attendu, trouvé {value!r}"),
     "integer": (
         "expected a whole number, got {value!r}",
@@ -123,6 +124,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no column holds 0–10 scores; expected the NPS question's column",
         "aucune colonne ne contient des notes de 0 à 10 ; attendu la colonne de la question NPS",
     ),
+    "not_daily": (
+        "this row covers {value}, not one day: its numbers are totals of the range and cannot be put on a day; export with {expected}",
+        "cette ligne couvre {value}, pas un seul jour : ses chiffres sont des totaux de la période et ne peuvent être datés ; exportez avec {expected}",
+    ),
+    "range_too_long": (
+        "the report covers {value} and has no Date column, so its rows cannot be dated; expected {expected}",
+        "le rapport couvre {value} sans colonne Date, ses lignes ne peuvent donc pas être datées ; attendu : {expected}",
+    ),
+    "ambiguous_score_column": (
+        "several columns hold 0–10 scores ({value}); expected one NPS question column, its header mentioning recommending (e.g. 'How likely are you to recommend…')",
+        "plusieurs colonnes contiennent des notes de 0 à 10 ({value}) ; attendu une seule colonne de question NPS, dont l'en-tête parle de recommandation (par ex. « Recommanderiez-vous… »)",
+    ),
 }
 
 
@@ -192,8 +205,10 @@ class Problems:
         return len(self.items) + self.overflow
 
     def raise_if_any(self) -> None:
+        """Raise ``Rejected`` with the problems in file order (whole-file problems first)."""
         if self.items:
-            raise Rejected(self.items, overflow=self.overflow)
+            ordered = sorted(self.items, key=lambda p: (p.file, p.line))
+            raise Rejected(ordered, overflow=self.overflow)
 
 
 class Rejected(Exception):

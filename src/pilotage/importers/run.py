@@ -20,6 +20,7 @@ from pilotage.importers.base import Context, Importer, importers
 from pilotage.importers.problems import Problem, Problems, Rejected, reject
 from pilotage.importers.reader import Grid, read_grid
 from pilotage.warehouse import SchemaError, Warehouse, conform
+from pilotage.warehouse.schema import constant
 
 
 @dataclass
@@ -139,7 +140,7 @@ def prepare(
     return prepared
 
 
-HEAD_BYTES = 256 * 1024
+HEAD_BYTES = 64 * 1024
 
 
 def _head(data: bytes) -> bytes:
@@ -174,8 +175,8 @@ def _parquet_importer(data: bytes, name: str, registry: Mapping[str, Importer]) 
 
 def _with_lineage(table: str, rows: pa.Table, source: str, import_id: str, file: str) -> pa.Table:
     n = rows.num_rows
-    rows = rows.append_column("source", pa.array([source] * n, pa.string()))
-    rows = rows.append_column("import_id", pa.array([import_id] * n, pa.string()))
+    rows = rows.append_column("source", constant(source, n))
+    rows = rows.append_column("import_id", constant(import_id, n))
     try:
         return conform(table, rows)
     except SchemaError as exc:

@@ -258,11 +258,11 @@ def decide_date_order(values: Iterable[Cell], name: str = "") -> str:
 def parse_datetime(
     cell: Cell, order: str = "", *, excel_serials: bool = False
 ) -> dt.datetime | None:
-    """A naive datetime from any supported form; None when missing.
+    """A datetime from any supported form; None when missing.
 
     ``order`` ("dmy"/"mdy") is the column's decision for numeric dates; without it a numeric
-    date that fits both readings raises ``ambiguous_dates``. Zone suffixes (Z, +02:00) are
-    applied and the result converted to naive UTC; other values are naive local times.
+    date that fits both readings raises ``ambiguous_dates``. Values with an explicit zone (Z,
+    +02:00, unix timestamps) come back aware, in UTC; the others naive (local times).
     """
     if is_missing(cell):
         return None
@@ -274,10 +274,17 @@ def parse_datetime(
         if excel_serials and 20000 < cell < 80000:
             return EXCEL_EPOCH + dt.timedelta(days=float(cell))
         if 1e9 < cell < 1e10:  # unix seconds (Delighted created_at)
-            return dt.datetime.fromtimestamp(cell, dt.UTC).replace(tzinfo=None)
+            return dt.datetime.fromtimestamp(cell, dt.UTC)
+        if 1e12 < cell < 1e13:  # milliseconds
+            return dt.datetime.fromtimestamp(cell / 1e3, dt.UTC)
         if 1e15 < cell < 1e17:  # microseconds (GA4 event_timestamp)
-            return dt.datetime.fromtimestamp(cell / 1e6, dt.UTC).replace(tzinfo=None)
-        cell = str(int(cell)) if float(cell).is_integer() else str(cell)
+            return dt.datetime.fromtimestamp(cell / 1e6, dt.UTC)
+        if (
+            not (isinstance(cell, int) or float(cell).is_integer())
+            or not 19000101 <= cell <= 21001231
+        ):
+            raise ValueProblem("date", cell, "2026-03-31")
+        cell = str(int(cell))  # 20260331
     if not isinstance(cell, str):
         raise ValueProblem("date", cell, "2026-03-31")
     text = " ".join(cell.strip().split())
@@ -306,8 +313,8 @@ def _parse_text(text: str, order: str) -> dt.datetime:
     m = _COMPACT.match(text)
     if m:
         return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if text.isdigit() and 9 <= len(text) <= 17:
-        return parse_datetime(int(text)) or dt.datetime.min  # epoch seconds or µs
+    if text.isdigit() and len(text) in (10, 13, 16, 17):
+        return parse_datetime(int(text)) or dt.datetime.min  # epoch seconds, ms or µs
     m = _NUMERIC.match(text)
     if m:
         a, sep, b, year, h, mi, s, ampm, _zone = m.groups()
@@ -347,12 +354,15 @@ def _parse_text(text: str, order: str) -> dt.datetime:
 
 
 def _apply_zone(value: dt.datetime, zone: str | None) -> dt.datetime:
-    if not zone or zone in ("Z", "UTC"):
+    """An explicit zone makes the value aware (in UTC); without one it stays naive (local)."""
+    if not zone:
         return value
+    if zone in ("Z", "UTC"):
+        return value.replace(tzinfo=dt.UTC)
     sign = 1 if zone[0] == "+" else -1
     digits = zone[1:].replace(":", "")
     offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-    return value - sign * offset
+    return (value - sign * offset).replace(tzinfo=dt.UTC)
 
 
 def parse_date_range(text: str) -> tuple[dt.date, dt.date] | None:

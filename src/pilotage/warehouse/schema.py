@@ -117,6 +117,23 @@ TABLES: tuple[str, ...] = tuple(SCHEMAS)
 UPSERT_KEYS: dict[str, str] = {"leads": "lead_id", "deals": "deal_id"}
 
 
+def constant(value: str, rows: int) -> pa.Array:
+    """A string column holding ``value`` on every row, built without a Python list.
+
+    >>> constant("ab", 3).to_pylist()
+    ['ab', 'ab', 'ab']
+    """
+    import numpy as np
+
+    encoded = value.encode()
+    offsets = np.arange(rows + 1, dtype=np.int64) * len(encoded)
+    return pa.Array.from_buffers(
+        pa.large_string(),
+        rows,
+        [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(encoded * rows)],
+    ).cast(pa.string())
+
+
 def empty_table(name: str) -> pa.Table:
     """An empty table with the canonical schema of ``name``."""
     return SCHEMAS[name].empty_table()

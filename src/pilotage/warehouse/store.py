@@ -96,7 +96,7 @@ class Warehouse:
         a new version was committed.
         """
         rows = conform(table, data)
-        if set(rows.column("import_id").to_pylist()) - {import_id}:
+        if set(pc.unique(rows.column("import_id")).to_pylist()) - {import_id}:
             raise ValueError(f"table {table!r}: every row must carry import_id {import_id!r}")
         key = UPSERT_KEYS.get(table)
         if key is not None:

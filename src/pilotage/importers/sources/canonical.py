@@ -20,7 +20,7 @@ from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.problems import Problem, Problems, reject
 from pilotage.importers.reader import Table
 from pilotage.importers.values import is_missing
-from pilotage.warehouse import SCHEMAS, SchemaError, conform
+from pilotage.warehouse import SCHEMAS, SchemaError
 from pilotage.warehouse.schema import UPSERT_KEYS
 
 LINEAGE = ("source", "import_id")
@@ -198,14 +198,11 @@ class CanonicalImporter(Importer):
                     columns[f.name] = column
                 else:
                     columns[f.name] = pa.nulls(raw.num_rows, f.type)
+            for f in fields:
+                columns[f.name] = columns[f.name].cast(f.type)
+                if not f.nullable and columns[f.name].null_count:
+                    raise _NotBulk(f"{f.name}: empty values in a required column")
             table = pa.table(columns)
-            lineage = {c: pa.nulls(table.num_rows, pa.string()).fill_null("") for c in LINEAGE}
-            conform(
-                self.target,
-                table.append_column("source", lineage["source"]).append_column(
-                    "import_id", lineage["import_id"]
-                ),
-            )
         except (
             pa.ArrowInvalid,
             pa.ArrowNotImplementedError,
