@@ -1,0 +1,207 @@
+"""LinkedIn Campaign Manager: the Campaign Performance Report export.
+
+UTF-8 comma-separated or UTF-16LE tab-separated, 4–5 preamble lines (report title, report
+start/end, date generated, account) before the header, which is found by ``Start Date (in
+UTC)`` / ``Campaign Name``. Dates are US ``M/D/YYYY`` (LinkedIn's format, used unless the file
+proves day-first); ``(in UTC)`` is a time zone, not a currency. Money is ``Total Spent`` in the
+currency of the ``Currency`` column. A ``Total`` row is dropped.
+
+Mapping to ``spend`` (one row per day × campaign; ad-level rows summed): ``date`` = Start Date,
+``campaign`` = Campaign Name, ``cost`` = Total Spent, ``clicks`` = Clicks,
+``platform_conversions`` = Conversions (else Leads), ``platform_conversion_value`` = Total
+Conversion Value. Rows whose End Date differs from their Start Date (a Monthly or All time
+breakdown with an End Date column) are refused: export with Time breakdown → Daily.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from pilotage.importers.aliases import Aliases, Match
+from pilotage.importers.base import Context, Converted, Importer, register
+from pilotage.importers.convert import Extract
+from pilotage.importers.problems import Problem, Problems
+from pilotage.importers.reader import TOTAL_LABEL, Cell, Table
+from pilotage.importers.sources.common import decide_currency, spend_table
+from pilotage.importers.values import ValueProblem, decide_date_order, is_missing
+
+ALIASES = Aliases(
+    {
+        "start_date": ("Start Date (in UTC)", "Start Date", "Date de début (en UTC)"),
+        "end_date": ("End Date (in UTC)", "End Date", "Date de fin (en UTC)"),
+        "account": ("Account Name",),
+        "campaign_group": ("Campaign Group Name",),
+        "campaign_group_id": ("Campaign Group ID",),
+        "campaign": ("Campaign Name", "Nom de la campagne"),
+        "campaign_id": ("Campaign ID", "ID de la campagne"),
+        "campaign_type": ("Campaign Type",),
+        "campaign_objective": ("Campaign Objective",),
+        "campaign_status": ("Campaign Status",),
+        "cost_type": ("Cost Type",),
+        "daily_budget": ("Daily Budget",),
+        "currency": ("Currency", "Devise"),
+        "total_spent": ("Total Spent", "Total dépensé", "Montant total dépensé"),
+        "impressions": ("Impressions",),
+        "clicks": ("Clicks", "Clics"),
+        "ctr": ("Click Through Rate",),
+        "average_cpm": ("Average CPM",),
+        "average_cpc": ("Average CPC",),
+        "conversions": ("Conversions",),
+        "leads": ("Leads",),
+        "conversion_value": ("Total Conversion Value", "Valeur totale des conversions"),
+        "reach": ("Reach",),
+    }
+)
+
+
+@register
+class LinkedInAdsImporter(Importer):
+    name = "linkedin_ads"
+    label = "LinkedIn Campaign Manager campaign performance report"
+    tables = ("spend",)
+    aliases = ALIASES
+    signature = ("start_date", "campaign", "total_spent")
+
+    def convert(
+        self, table: Table, match: Match, context: Context, problems: Problems
+    ) -> Converted:
+        if not self.require(table, match, problems, *self.signature):
+            return Converted({})
+        start_header = match.columns["start_date"]
+        table, skipped = _without_total_rows(table, table.index(start_header))
+        date_headers = [start_header] + ([match.columns["end_date"]] if "end_date" in match else [])
+        order, why = date_order_or(
+            table, date_headers, "mdy", "LinkedIn's M/D/YYYY", context, problems
+        )
+        ex = Extract(
+            table,
+            problems,
+            numeric=[match.get(f) for f in ("total_spent", "conversion_value", "conversions")],
+            timezone=context.timezone,
+            date_order=order,
+        )
+        starts = ex.date(start_header, required=True)
+        if "end_date" in match:
+            ends = ex.date(match.columns["end_date"])
+            for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+                if start is not None and end is not None and start != end:
+                    problems.add(
+                        Problem(
+                            table.name,
+                            "not_daily",
+                            line=table.lines[i],
+                            column=match.columns["end_date"],
+                            value=f"{start} – {end}",
+                            expected="Time breakdown → Daily",
+                        )
+                    )
+        campaigns = ex.text(match.columns["campaign"], required=True)
+        cost = ex.number(match.columns["total_spent"], nonnegative=True)
+        impressions = ex.integer(match.get("impressions"), nonnegative=True)
+        clicks = ex.integer(match.get("clicks"), nonnegative=True)
+        conversions_field = "conversions" if "conversions" in match else "leads"
+        conversions = ex.number(match.get(conversions_field))
+        value = ex.number(match.get("conversion_value"))
+        currency = decide_currency(
+            table,
+            match,
+            context,
+            problems,
+            ex,
+            column=match.get("currency"),
+            money_fields=("total_spent", "conversion_value"),
+        )
+        if problems:
+            return Converted({})
+        sums: dict[tuple[dt.date, str], list[float | None]] = defaultdict(lambda: [None] * 5)
+        for i in range(len(table.rows)):
+            day, campaign = starts[i], campaigns[i]
+            assert day is not None and campaign is not None  # required: checked above
+            acc = sums[(day, campaign)]
+            for j, v in enumerate((cost[i], impressions[i], clicks[i], conversions[i], value[i])):
+                if v is not None:
+                    acc[j] = (acc[j] or 0) + v
+        keys = sorted(sums)
+        columns: dict[str, list[Any]] = {
+            "date": [k[0] for k in keys],
+            "channel": [context.taxonomy.classify(platform=self.name, campaign=k[1]) for k in keys],
+            "campaign": [k[1] for k in keys],
+            "cost": [sums[k][0] or 0.0 for k in keys],
+            "currency": [currency[0]] * len(keys),
+            "impressions": [_int(sums[k][1]) for k in keys],
+            "clicks": [_int(sums[k][2]) for k in keys],
+            "platform_conversions": [sums[k][3] for k in keys],
+            "platform_conversion_value": [sums[k][4] for k in keys],
+        }
+        details: dict[str, Any] = {
+            "currency": currency[0],
+            "channel": context.taxonomy.classify(platform=self.name),
+            "date_order": f"{order} ({why})",
+            "conversions_from": match.get(conversions_field),
+            "date_range": [str(keys[0][0]), str(keys[-1][0])] if keys else [],
+        }
+        return Converted({"spend": spend_table(columns)}, skipped=skipped, details=details)
+
+
+def date_order_or(
+    table: Table,
+    headers: Sequence[str],
+    convention: str,
+    said: str,
+    context: Context,
+    problems: Problems,
+) -> tuple[str, str]:
+    """The numeric date order of ``headers``: the user's choice, else what a value proves
+    (13/01 can only be day-first), else the source's documented ``convention``.
+
+    A column proving both orders is reported (``ambiguous_dates``) and the convention returned.
+    """
+    if context.date_order:
+        return context.date_order, "chosen for this import"
+    proofs: dict[str, Cell] = {}
+    for header in headers:
+        for cell in table.column(header):
+            if is_missing(cell):
+                continue
+            try:
+                order = decide_date_order([cell])
+            except ValueProblem:  # fits both orders: proves nothing
+                continue
+            if order:
+                proofs.setdefault(order, cell)
+        if len(proofs) == 2:
+            problems.add(
+                Problem(
+                    table.name,
+                    "ambiguous_dates",
+                    column=header,
+                    value=f"{proofs['dmy']} / {proofs['mdy']}",
+                )
+            )
+            return convention, said
+    if proofs:
+        order, cell = next(iter(proofs.items()))
+        return order, f"proven by {cell}"
+    return convention, said
+
+
+def _without_total_rows(table: Table, date_column: int) -> tuple[Table, list[tuple[int, str]]]:
+    """Drop a ``Total`` row whose label is not in the first column (the date is then blank)."""
+    keep, skipped = [], []
+    for i, row in enumerate(table.rows):
+        labels = [c for c in row if isinstance(c, str) and TOTAL_LABEL.match(c)]
+        if labels and is_missing(row[date_column]):
+            skipped.append((table.lines[i], f"total row {str(labels[0]).strip()!r}"))
+        else:
+            keep.append(i)
+    rows = [table.rows[i] for i in keep]
+    lines = [table.lines[i] for i in keep]
+    return dataclasses.replace(table, rows=rows, lines=lines), skipped
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(round(value))
