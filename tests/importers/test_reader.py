@@ -49,10 +49,11 @@ def test_totals_dropped_by_the_label_column_only():
         "Total: Account,7\n"
         "Grand Totals (2 records),7\n"
         "Total : compte,7\n"
+        "Total général,7\n"
     )
     table = locate(read_grid(text.encode(), "f"), KNOWN.known)
     assert [r[0] for r in table.rows] == ["Total Store - Shopping", "Spring"]
-    assert [line for line, _ in table.dropped] == [4, 5, 6]
+    assert [line for line, _ in table.dropped] == [4, 5, 6, 7]
 
 
 def test_salesforce_style_footer_after_a_blank_line():

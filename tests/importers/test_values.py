@@ -128,3 +128,19 @@ def test_report_ranges_in_several_languages():
 def test_currency_header_suffix_but_not_utc():
     assert header_currency("Amount spent (EUR)") == ("Amount spent", "EUR")
     assert header_currency("Start Date (in UTC)") == ("Start Date (in UTC)", None)
+
+
+def test_zone_abbreviations_are_applied_and_unknown_ones_refused():
+    assert parse_datetime("12/8/2025, 11:54:14 CEST", "dmy") == dt.datetime(
+        2025, 8, 12, 9, 54, 14, tzinfo=dt.UTC
+    )
+    with pytest.raises(ValueProblem):
+        parse_datetime("12/8/2025, 11:54:14 XYZT", "dmy")
+
+
+def test_a_column_mixing_both_orders_is_told_apart_from_an_undecided_one():
+    with pytest.raises(ValueProblem) as mixed:
+        decide_date_order(["13/04/2026", "04/13/2026"])
+    with pytest.raises(ValueProblem) as undecided:
+        decide_date_order(["03/04/2026"])
+    assert (mixed.value.code, undecided.value.code) == ("mixed_dates", "ambiguous_dates")

@@ -126,3 +126,34 @@ def test_what_did_we_know_then(wh):
     past = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     assert connect(wh, "acme", as_of=past).execute("select count(*) from leads").fetchone() == (0,)
     assert wh.batches("acme", "leads", as_of=between) == ["jan"]
+
+
+def test_the_same_survey_answer_in_two_exports_counts_once(wh):
+    def answers(import_id: str, rows: list[tuple[str, int]]) -> pa.Table:
+        return conform(
+            "survey_responses",
+            {
+                "responded_at": [T0] * len(rows),
+                "respondent_id": [r for r, _ in rows],
+                "score": [s for _, s in rows],
+                "comment": [None] * len(rows),
+                "segment": [None] * len(rows),
+                "source": ["hubspot_contacts"] * len(rows),
+                "import_id": [import_id] * len(rows),
+            },
+        )
+
+    wh.write_batch("acme", "survey_responses", answers("oct", [("C1", 9), ("C2", 3)]), "oct")
+    wh.write_batch("acme", "survey_responses", answers("nov", [("C1", 9), ("C3", 10)]), "nov")
+    rows = wh.read("acme", "survey_responses").to_pylist()
+    assert sorted((r["respondent_id"], r["import_id"]) for r in rows) == [
+        ("C1", "nov"),
+        ("C2", "oct"),
+        ("C3", "nov"),
+    ]
+    wh.undo("acme", "survey_responses", "nov")
+    rows = wh.read("acme", "survey_responses").to_pylist()
+    assert sorted((r["respondent_id"], r["import_id"]) for r in rows) == [
+        ("C1", "oct"),
+        ("C2", "oct"),
+    ]

@@ -58,11 +58,14 @@ class Match:
 class Aliases:
     """Alias table of one source: canonical field → accepted header names (any language)."""
 
-    def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, table: Mapping[str, Sequence[str]], *, names_match: bool = False) -> None:
+        """``names_match``: a field's own name is also a header for it (the canonical format);
+        otherwise only the listed headers are, so that ``lead_id`` does not match "Lead ID"
+        of another tool's file."""
         self.table = {field: tuple(names) for field, names in table.items()}
         self._lookup: dict[str, str] = {}
         for field, names in self.table.items():
-            for name in (field, *names):
+            for name in (field, *names) if names_match else names:
                 self._lookup.setdefault(normalize(name), field)
 
     def field_of(self, header: str) -> str | None:

@@ -31,6 +31,9 @@ class Context:
     taxonomy: Taxonomy = field(default_factory=Taxonomy)
     date_order: str = ""  # "dmy"/"mdy": the user's answer for an ambiguous file
     language: str = "en"
+    # the generic importer: which canonical table, and canonical field → the file's header
+    table: str = ""
+    mapping: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -65,6 +68,10 @@ class Importer:
             stop_at_blank=self.stop_at_blank,
             footer=self.footer,
         )
+
+    def locate_with(self, grid: Grid, context: Context) -> Table:
+        """``locate``, for importers whose header depends on the import's options."""
+        return self.locate(grid)
 
     def score(self, grid: Grid) -> float:
         """How well a file fits this importer: 0 when its signature is incomplete."""

@@ -149,7 +149,9 @@ class Extract:
             try:
                 order = decide_date_order(cells)
             except ValueProblem as exc:
-                self._problem(None, header, exc)
+                example = exc.value.split(" / ")[0]
+                row = next((i for i, c in enumerate(cells) if str(c).strip() == example), None)
+                self._problem(row, header, exc)
                 return [None] * len(cells)
         self.orders[header or ""] = order
         out: list[dt.datetime | None] = []

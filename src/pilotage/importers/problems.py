@@ -50,7 +50,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "colonne inattendue ; attendu : {expected}",
     ),
     "required": ("a value is required here", "une valeur est obligatoire ici"),
-    "out_of_range": ("{value!r} is too large to be a real figure", "{value!r} est trop grand pour être un chiffre réel"),
+    "out_of_range": (
+        "{value!r} is too large to be a real figure",
+        "{value!r} est trop grand pour être un chiffre réel",
+    ),
     "number": ("expected a number, got {value!r}", "nombre attendu, trouvé {value!r}"),
     "integer": (
         "expected a whole number, got {value!r}",
@@ -75,6 +78,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "export with an unambiguous date format (YYYY-MM-DD) or choose the order",
         "toutes les dates de cette colonne se lisent jour/mois comme mois/jour (par ex. {value!r}) ; "
         "exportez avec un format non ambigu (AAAA-MM-JJ) ou choisissez l'ordre",
+    ),
+    "mixed_dates": (
+        "this column writes dates both day-first and month-first ({value}); expected one order",
+        "cette colonne écrit des dates jour/mois et mois/jour ({value}) ; un seul ordre attendu",
     ),
     "mixed_currency": (
         "several currencies in one file ({value}); expected one currency per import",

@@ -29,7 +29,8 @@ ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # A totals label is the word alone, or followed by ":" or "(…)": "Total: Account",
 # "Total : compte", "Gesamt: Konto", "Grand Totals (57 records)". "Total Store" is a campaign.
 TOTAL_LABEL = re.compile(
-    r"^\s*(total|totals|totale|totaux|gesamt|gesamtsumme|grand totals?|sous-total|subtotal)"
+    r"^\s*(total|totals|totale|totaux|total général|total general|totale complessivo|gesamt"
+    r"|gesamtsumme|gesamtergebnis|grand totals?|sous-total|subtotal)"
     r"\s*(:.*|\(.*\))?\s*$",
     re.IGNORECASE,
 )
@@ -63,6 +64,7 @@ class Table:
     lines: list[int]
     header_line: int
     preamble: list[list[Cell]] = field(default_factory=list)
+    preamble_lines: list[int] = field(default_factory=list)
     dropped: list[tuple[int, str]] = field(default_factory=list)
     overflow: list[tuple[int, int]] = field(default_factory=list)  # (line, cells) wider than header
     kind: str = "csv"
@@ -246,6 +248,7 @@ def locate(
         [],
         grid.lines[best],
         preamble=grid.rows[:best],
+        preamble_lines=grid.lines[:best],
         kind=grid.kind,
         encoding=grid.encoding,
         delimiter=grid.delimiter,

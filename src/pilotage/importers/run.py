@@ -101,7 +101,7 @@ def prepare(
         header_line = 1
     else:
         assert grid is not None
-        table = importer.locate(grid)
+        table = importer.locate_with(grid, context)
         match = importer.aliases.match(table.header)
         for line, cells in table.overflow:
             problems.add(

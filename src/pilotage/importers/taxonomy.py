@@ -85,7 +85,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("Trade shows", source="*trade show*"),
     Rule("Trade shows", source="*salon*"),
     Rule("Webinars", source="*webinar*"),
-    Rule("Distributors/partners", source="partner*"),
+    Rule("Distributors/partners", source="partner"),
+    Rule("Distributors/partners", source="partners"),
+    Rule("Distributors/partners", source="partner referral"),
+    Rule("Distributors/partners", source="*distribut*"),
     Rule("Referral", source="*referral*"),
     # GA4 default channel groups
     Rule("Paid search", source="paid search"),

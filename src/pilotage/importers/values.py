@@ -206,6 +206,26 @@ _WORDY = re.compile(
     r"(?:,?\s+(?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?)?$"
 )
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# zone abbreviations seen in exports (Salesforce "12/8/2025, 11:54:14 CEST"), hours from UTC
+ZONES = {
+    "UTC": 0,
+    "GMT": 0,
+    "WET": 0,
+    "BST": 1,
+    "WEST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+}
 
 
 @dataclass(frozen=True)
@@ -247,7 +267,7 @@ def decide_date_order(values: Iterable[Cell], name: str = "") -> str:
         elif b > 12 and a <= 12:
             proof.setdefault("mdy", cell)
     if len(proof) == 2:
-        raise ValueProblem("ambiguous_dates", f"{proof['dmy']} / {proof['mdy']}")
+        raise ValueProblem("mixed_dates", f"{proof['dmy']} / {proof['mdy']}")
     if proof:
         return next(iter(proof))
     if example:
@@ -317,8 +337,12 @@ def _parse_text(text: str, order: str) -> dt.datetime:
         return parse_datetime(int(text)) or dt.datetime.min  # epoch seconds, ms or µs
     m = _NUMERIC.match(text)
     if m:
-        a, sep, b, year, h, mi, s, ampm, _zone = m.groups()
+        a, sep, b, year, h, mi, s, ampm, zone = m.groups()
+        if zone and zone.upper() not in ZONES:
+            raise ValueProblem("date", text, "a known time zone such as CET, CEST or UTC")
         if len(a) == 4:  # 2026/03/31
+            if len(year) > 2:
+                raise ValueProblem("date", text, "2026-03-31")
             return dt.datetime(int(a), int(b), int(year), _hour(h, ampm), int(mi or 0), int(s or 0))
         first, second = int(a), int(b)
         if not order:
@@ -334,7 +358,11 @@ def _parse_text(text: str, order: str) -> dt.datetime:
         y = int(year)
         if y < 100:
             y += 2000
-        return dt.datetime(y, month, day, _hour(h, ampm), int(mi or 0), int(s or 0))
+        value = dt.datetime(y, month, day, _hour(h, ampm), int(mi or 0), int(s or 0))
+        if zone:
+            hours = ZONES[zone.upper()]
+            return (value - dt.timedelta(hours=hours)).replace(tzinfo=dt.UTC)
+        return value
     stripped = _WEEKDAYS.sub("", text, count=1) if re.match(r"^[^\d\s]+[.,]?\s", text) else text
     for candidate in (stripped, text):
         m = _WORDY.match(candidate)

@@ -113,8 +113,14 @@ SCHEMAS: dict[str, pa.Schema] = {
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 
 # Tables holding one row per source record: a newer import of the same record replaces the
-# older row (upsert by key) instead of adding a second one.
-UPSERT_KEYS: dict[str, str] = {"leads": "lead_id", "deals": "deal_id"}
+# older row (upsert by key) instead of adding a second one. A survey answer is keyed by its
+# respondent and time, so a newer CRM export carrying the same NPS answers does not count
+# them twice.
+UPSERT_KEYS: dict[str, tuple[str, ...]] = {
+    "leads": ("lead_id",),
+    "deals": ("deal_id",),
+    "survey_responses": ("respondent_id", "responded_at"),
+}
 
 
 def constant(value: str, rows: int) -> pa.Array:

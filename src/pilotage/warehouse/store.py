@@ -3,7 +3,7 @@
 Every write is one atomic Delta commit. A batch (an import, or a demo load) is identified by its
 ``import_id``: writing a batch replaces that batch's rows and nothing else, so loading the same
 batch twice leaves the table as it was (and adds no version when the rows are already there).
-In ``leads`` and ``deals`` (``UPSERT_KEYS``) a record appears once: a batch holding a record
+In ``leads``, ``deals`` and ``survey_responses`` (``UPSERT_KEYS``) a record appears once: a batch holding a record
 that an older batch already wrote takes it over (upsert by key, one merge commit), and undoing
 that batch gives the older batch its row back. Every version stays readable (``as_of``).
 """
@@ -100,9 +100,10 @@ class Warehouse:
             raise ValueError(f"table {table!r}: every row must carry import_id {import_id!r}")
         key = UPSERT_KEYS.get(table)
         if key is not None:
-            keys = rows.column(key)
-            if len(pc.unique(keys)) != len(keys):
-                raise ValueError(f"table {table!r}: a {key} appears twice in batch {import_id!r}")
+            distinct = rows.select(list(key)).group_by(list(key)).aggregate([]).num_rows
+            if distinct != rows.num_rows:
+                name = " + ".join(key)
+                raise ValueError(f"table {table!r}: a {name} appears twice in batch {import_id!r}")
         path = str(self.path(workspace, table))
         if not self.exists(workspace, table):
             self.path(workspace, table).parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,7 @@ class Warehouse:
             return True
         (
             DeltaTable(path)
-            .merge(rows, predicate=f"t.{key} = s.{key}", source_alias="s", target_alias="t")
+            .merge(rows, predicate=_same(key), source_alias="s", target_alias="t")
             .when_matched_update_all()
             .when_not_matched_insert_all()
             .when_not_matched_by_source_delete(predicate=f"t.import_id IN ({batches})")
@@ -142,7 +143,7 @@ class Warehouse:
             return True
         (
             DeltaTable(path)
-            .merge(restored, predicate=f"t.{key} = s.{key}", source_alias="s", target_alias="t")
+            .merge(restored, predicate=_same(key), source_alias="s", target_alias="t")
             .when_matched_update_all()
             .when_not_matched_by_source_delete(predicate="t." + predicate)
             .execute()
@@ -151,15 +152,16 @@ class Warehouse:
 
     def _before(self, workspace: str, table: str, import_id: str) -> pa.Table | None:
         """Rows of other batches, as of just before ``import_id`` was written, for its keys."""
-        key = UPSERT_KEYS[table]
+        key = list(UPSERT_KEYS[table])
         current = self.table(workspace, table)
         assert current is not None
-        keys = _of_batch(current, import_id, [key]).column(key).cast(pa.string())
+        held = conform(table, _of_batch(current, import_id)).select(key)
         for version in range(current.version() - 1, -1, -1):
             past = DeltaTable(str(self.path(workspace, table)), version=version)
             if _of_batch(past, import_id, ["import_id"]).num_rows == 0:
                 rows = conform(table, past.to_pyarrow_table())
-                return rows.filter(pc.is_in(rows[key], value_set=keys))
+                kept = rows.join(held, key, join_type="left semi")
+                return kept.select(rows.column_names)
         return None
 
     def batches(self, workspace: str, table: str, as_of: AsOf = None) -> list[str]:
@@ -211,6 +213,11 @@ def _of_batch(delta: DeltaTable, import_id: str, columns: list[str] | None = Non
     mask = pc.equal(rows["import_id"].cast(pa.string()), pa.scalar(import_id, pa.string()))
     rows = rows.filter(mask)
     return rows if columns is None else rows.select(columns)
+
+
+def _same(key: tuple[str, ...]) -> str:
+    """The merge condition matching target ``t`` and source ``s`` rows on every key column."""
+    return " AND ".join(f"t.{k} = s.{k}" for k in key)
 
 
 def _quote(value: str) -> str:

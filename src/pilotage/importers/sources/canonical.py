@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 from pilotage.importers.aliases import Aliases, Match
 from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.problems import Problem, Problems, reject
-from pilotage.importers.reader import Table
-from pilotage.importers.values import is_missing
+from pilotage.importers.reader import Grid, Table, locate
+from pilotage.importers.values import header_currency, is_missing
 from pilotage.warehouse import SCHEMAS, SchemaError
 from pilotage.warehouse.schema import UPSERT_KEYS
 
@@ -35,14 +35,28 @@ def _fields(table: str) -> list[pa.Field]:
 class CanonicalImporter(Importer):
     target: str = ""
     min_known = 2
+    strict = True  # every column of the file must be a canonical one
 
     def convert(
         self, table: Table, match: Match, context: Context, problems: Problems
     ) -> Converted:
-        fields = _fields(self.target)
+        return self.typed(self.target, table, match, context, problems)
+
+    def typed(
+        self,
+        target: str,
+        table: Table,
+        match: Match,
+        context: Context,
+        problems: Problems,
+        defaults: dict[str, object] | None = None,
+    ) -> Converted:
+        """Canonical rows of ``target`` from the columns ``match`` names, every cell checked;
+        ``defaults`` give a value for every row of a field that no column holds."""
+        fields = _fields(target)
         names = {f.name for f in fields}
         extra = [h for h in table.header if h.strip() and h not in names and h not in LINEAGE]
-        for name in extra:
+        for name in extra if self.strict else ():
             problems.add(
                 Problem(
                     table.name,
@@ -59,8 +73,14 @@ class CanonicalImporter(Importer):
         for f in fields:
             header = match.get(f.name)
             required = not f.nullable
+            if header is None and defaults and f.name in defaults:
+                columns[f.name] = [defaults[f.name]] * len(table.rows)
+                continue
             if header is None and required:
                 ex.missing(f.name)
+                return Converted({})
+            if header is not None and header not in table.header:
+                ex.missing(header)
                 return Converted({})
             if pa.types.is_timestamp(f.type):
                 columns[f.name] = ex.timestamp(header, required=required)
@@ -74,25 +94,24 @@ class CanonicalImporter(Importer):
                 columns[f.name] = self._booleans(table, header, problems, required)
             else:
                 columns[f.name] = ex.text(header, required=required)
-        key = UPSERT_KEYS.get(self.target)
-        if key:
-            first: dict[object, int] = {}
-            for i, value in enumerate(columns[key]):
-                if value is None:
-                    continue
-                if value in first:
-                    problems.add(
-                        Problem(
-                            table.name,
-                            "duplicate_key",
-                            line=table.lines[i],
-                            column=key,
-                            value=str(value),
-                            expected=str(first[value]),
-                        )
+        key = UPSERT_KEYS.get(target, ())
+        first: dict[tuple[object, ...], int] = {}
+        for i, value in enumerate(zip(*(columns[k] for k in key), strict=True) if key else ()):
+            if None in value:
+                continue
+            if value in first:
+                problems.add(
+                    Problem(
+                        table.name,
+                        "duplicate_key",
+                        line=table.lines[i],
+                        column=match.get(key[0]) or key[0],
+                        value=" / ".join(str(v) for v in value),
+                        expected=str(first[value]),
                     )
-                else:
-                    first[value] = table.lines[i]
+                )
+            else:
+                first[value] = table.lines[i]
         if "score" in columns:
             for i, score in enumerate(columns["score"]):
                 if score is not None and not 0 <= int(score) <= 10:  # type: ignore[call-overload]
@@ -101,14 +120,14 @@ class CanonicalImporter(Importer):
                             table.name,
                             "score",
                             line=table.lines[i],
-                            column="score",
+                            column=match.get("score") or "score",
                             value=str(score),
                         )
                     )
         if problems:
             return Converted({})
         data = pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in fields})
-        return Converted({self.target: data}, details={"table": self.target})
+        return Converted({target: data}, details={"table": target})
 
     def _booleans(
         self, table: Table, header: str | None, problems: Problems, required: bool
@@ -211,9 +230,9 @@ class CanonicalImporter(Importer):
             OSError,
         ) as exc:
             raise _NotBulk(str(exc)[:300]) from exc
-        key = UPSERT_KEYS.get(self.target)
-        if key and len(pc.unique(table.column(key))) != table.num_rows:
-            raise _NotBulk(f"a {key} appears more than once")
+        key = list(UPSERT_KEYS.get(self.target, ()))
+        if key and table.select(key).group_by(key).aggregate([]).num_rows != table.num_rows:
+            raise _NotBulk(f"a {' + '.join(key)} appears more than once")
         if "score" in table.column_names:
             scores: Any = table.column("score")
             low, high = pc.min_max(scores).values()
@@ -236,7 +255,7 @@ def _make(table: str) -> type[CanonicalImporter]:
         "label": f"Pilotage canonical {table}",
         "tables": (table,),
         "target": table,
-        "aliases": Aliases({f.name: () for f in fields}),
+        "aliases": Aliases({f.name: () for f in fields}, names_match=True),
         "signature": required,
         "min_known": min(2, len(required)),
     }
@@ -244,3 +263,81 @@ def _make(table: str) -> type[CanonicalImporter]:
 
 
 CANONICAL = {table: _make(table) for table in SCHEMAS}
+
+CHANNEL_COLUMNS = {"channel", "acquisition_channel"}
+
+
+@register
+class GenericImporter(CanonicalImporter):
+    """Any table-shaped file, with the user's column mapping (``Context.mapping``) onto a
+    canonical table (``Context.table``). Never auto-detected. Extra columns are ignored; the
+    mapped channel column goes through the workspace's channel rules (its value is the
+    source)."""
+
+    name = "generic"
+    label = "Any file, with a column mapping"
+    tables = tuple(SCHEMAS)
+    aliases = Aliases({})
+    strict = False
+    min_known = 1
+
+    def score(self, grid: Grid) -> float:
+        return 0.0
+
+    def fast(self, data: bytes, name: str, context: Context) -> Converted | None:
+        return None
+
+    def locate_with(self, grid: Grid, context: Context) -> Table:
+        """The header row is the one holding the mapped headers."""
+        headers = {header for _, header in context.mapping if header}
+        if not headers:
+            return locate(grid, lambda cell: bool(cell.strip()), min_known=1)
+        return locate(grid, lambda cell: cell.strip() in headers, min_known=1)
+
+    def convert(
+        self, table: Table, match: Match, context: Context, problems: Problems
+    ) -> Converted:
+        if context.table not in SCHEMAS:
+            problems.add(
+                Problem(
+                    table.name,
+                    "choice",
+                    column="table",
+                    value=context.table,
+                    expected=", ".join(SCHEMAS),
+                )
+            )
+            return Converted({})
+        mapped = Match({f: h for f, h in context.mapping if h}, {})
+        defaults: dict[str, object] = {}
+        if "currency" in SCHEMAS[context.table].names and "currency" not in mapped:
+            suffixes = {header_currency(h)[1] for h in mapped.columns.values()} - {None}
+            if len(suffixes) > 1:
+                found = ", ".join(sorted(str(s) for s in suffixes))
+                problems.add(Problem(table.name, "mixed_currency", value=found))
+                return Converted({})
+            currency = next(iter(suffixes), None) or context.currency
+            if currency is None:
+                problems.add(Problem(table.name, "no_currency"))
+                return Converted({})
+            defaults["currency"] = currency
+        converted = self.typed(context.table, table, mapped, context, problems, defaults)
+        rows = converted.tables.get(context.table)
+        if rows is None:
+            return converted
+        for column in CHANNEL_COLUMNS & set(rows.column_names):
+            raw = rows.column(column).to_pylist()
+            campaign = (
+                rows.column("campaign").to_pylist()
+                if "campaign" in rows.column_names
+                else [None] * len(raw)
+            )
+            channels = [
+                None if value is None else context.taxonomy.classify(source=value, campaign=c)
+                for value, c in zip(raw, campaign, strict=True)
+            ]
+            index = rows.column_names.index(column)
+            rows = rows.set_column(index, column, pa.array(channels, pa.string()))
+        converted.tables[context.table] = rows
+        converted.details["mapping"] = dict(context.mapping)
+        return converted
