@@ -39,13 +39,41 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
+def table_choices() -> list[tuple[str, str]]:
+    from pilotage.warehouse import TABLES
+
+    return [("", "—"), *((t, t) for t in TABLES)]
+
+
 class OptionsForm(forms.Form):
     source = forms.ChoiceField(label=_("Format"), choices=source_choices, initial="auto")
+    table = forms.ChoiceField(
+        label=_("Table (for a file with a column mapping)"), choices=table_choices, required=False
+    )
+    preset = forms.CharField(label=_("Saved column mapping"), required=False)
+    mapping = forms.CharField(widget=forms.HiddenInput, required=False)
     timezone_name = forms.ChoiceField(
         label=_("Time zone of times without one"),
         choices=[(z, z) for z in TIMEZONES],
         initial="UTC",
     )
+
+    def clean_mapping(self) -> dict[str, str]:
+        import json
+
+        raw = self.cleaned_data.get("mapping") or ""
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(_("The column mapping is not valid.")) from exc
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise forms.ValidationError(_("The column mapping is not valid."))
+        return value
+
     date_order = forms.ChoiceField(
         label=_("Order of day and month"),
         choices=[

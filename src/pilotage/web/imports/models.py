@@ -30,6 +30,8 @@ class ImportRecord(models.Model):
     skipped = models.JSONField(_("skipped rows"), default=list)
     details = models.JSONField(default=dict)
     versions = models.JSONField(_("warehouse versions"), default=dict)
+    # what the import was asked: source, time zone, date order, table and mapping (to redo it)
+    options = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=ImportStatus.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,3 +91,24 @@ class ChannelRule(models.Model):
             "medium": self.medium or "*",
             "campaign": self.campaign or "*",
         }
+
+
+class MappingPreset(models.Model):
+    """A saved column mapping for the generic importer: file header → canonical field."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="presets")
+    name = models.CharField(_("name"), max_length=80)
+    table = models.CharField(_("table"), max_length=40)
+    mapping = models.JSONField(_("mapping"), default=dict)  # canonical field → file header
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="preset_name_unique")
+        ]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.table}"

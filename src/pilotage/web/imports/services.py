@@ -30,7 +30,13 @@ def taxonomy(workspace: Workspace) -> Taxonomy:
 
 
 def context(
-    workspace: Workspace, *, language: str = "en", timezone_name: str = "UTC", date_order: str = ""
+    workspace: Workspace,
+    *,
+    language: str = "en",
+    timezone_name: str = "UTC",
+    date_order: str = "",
+    table: str = "",
+    mapping: dict[str, str] | None = None,
 ) -> Context:
     return Context(
         currency=workspace.currency,
@@ -38,6 +44,8 @@ def context(
         taxonomy=taxonomy(workspace),
         date_order=date_order,
         language=language,
+        table=table,
+        mapping=tuple(sorted((mapping or {}).items())),
     )
 
 
@@ -58,8 +66,10 @@ def run_import(
 ) -> list[ImportRecord]:
     """Import files all or nothing and record each one; ``Rejected`` means nothing was written."""
     prepared = prepare(workspace, files, source=source, **options)
+    data = dict(files)
     records = []
     for item in prepared:
+        archive(workspace, item.sha256, data[item.file])
         done = commit(item, warehouse(), workspace.slug)
         changed = any(done.written.values())
         with transaction.atomic():
@@ -75,6 +85,7 @@ def run_import(
                 skipped=[{"line": line, "reason": reason} for line, reason in item.skipped[:500]],
                 details=_jsonable(item.details),
                 versions=done.versions,
+                options={"source": source, **{k: v for k, v in options.items() if k != "language"}},
                 status=ImportStatus.COMMITTED if changed else ImportStatus.UNCHANGED,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
@@ -99,6 +110,54 @@ def undo_import(entry: ImportRecord, actor: AbstractBaseUser | None) -> dict[str
         entry.refresh_from_db()
         record(entry.workspace, entry.undone_by, AuditAction.DELETE, entry, {"removed": removed})
     return removed
+
+
+def reapply_channels(workspace: Workspace, actor: AbstractBaseUser | None) -> dict[str, int]:
+    """Run every live import again, oldest first, from its archived file, with today's channel
+    rules: each file's rows are replaced by the same rows with their channels re-mapped (same
+    batch, one commit per table), so history follows the rules. Files no longer archived are
+    left as they are and counted."""
+    live = ImportRecord.objects.filter(workspace=workspace, status=ImportStatus.COMMITTED).order_by(
+        "created_at", "pk"
+    )
+    counts = {"files": 0, "changed": 0, "missing": 0}
+    done: set[str] = set()
+    for entry in live:
+        if entry.import_id in done:
+            continue
+        done.add(entry.import_id)
+        path = archive_dir(workspace) / entry.sha256
+        if not path.exists():
+            counts["missing"] += 1
+            continue
+        options = dict(entry.options)
+        source = options.pop("source", entry.source)
+        item = prepare(workspace, [(entry.file_name, path.read_bytes())], source=source, **options)[
+            0
+        ]
+        result = commit(item, warehouse(), workspace.slug)
+        counts["files"] += 1
+        if any(result.written.values()):
+            counts["changed"] += 1
+            entry.versions = result.versions
+            entry.save(update_fields=["versions"])
+    record(workspace, actor, AuditAction.UPDATE, workspace, {"reapplied_channel_rules": counts})
+    return counts
+
+
+def archive_dir(workspace: Workspace) -> Path:
+    """Where imported files are kept (by hash), to re-run them when the channel rules change."""
+    path = Path(settings.PILOTAGE_HOME) / "imports" / workspace.slug
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def archive(workspace: Workspace, digest: str, data: bytes) -> None:
+    path = archive_dir(workspace) / digest
+    if not path.exists():
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
 
 
 # -- uploads kept between the preview and the confirmation
