@@ -5,7 +5,8 @@ Every write is one atomic Delta commit. A batch (an import, or a demo load) is i
 batch twice leaves the table as it was (and adds no version when the rows are already there).
 In ``leads``, ``deals`` and ``survey_responses`` (``UPSERT_KEYS``) a record appears once: a
 batch holding a record that an older batch already wrote takes it over (upsert by key, one
-merge commit), and undoing that batch gives the older batch its row back. Every version stays readable (``as_of``).
+merge commit), and undoing that batch gives the older batch its row back. Every version
+stays readable (``as_of``).
 """
 
 from __future__ import annotations
