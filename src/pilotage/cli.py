@@ -533,6 +533,14 @@ def token_create(username: str, name: str) -> None:
     show_default=True,
     help="Language of the problem report.",
 )
+@click.option("--table", help="With --source generic: the canonical table the rows go to.")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    help="With --source generic: FIELD=HEADER, repeatable (which column holds each field).",
+)
+@click.option("--preset", help="With --source generic: a column mapping saved in the web app.")
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def import_command(
     paths: tuple[str, ...],
@@ -542,6 +550,9 @@ def import_command(
     timezone_name: str,
     date_order: str | None,
     language: str,
+    table: str | None,
+    mappings: tuple[str, ...],
+    preset: str | None,
     as_json: bool,
 ) -> None:
     """Import export files (CSV, TSV, XLSX, Parquet) into a workspace, all or nothing.
@@ -565,7 +576,13 @@ def import_command(
 
     ws = _workspace(workspace_ref)
     files = read_inputs(paths)
-    options = {"timezone_name": timezone_name, "date_order": date_order or "", "language": language}
+    options: dict = {
+        "timezone_name": timezone_name,
+        "date_order": date_order or "",
+        "language": language,
+    }
+    if source == "generic":
+        options.update(_generic_mapping(ws, table, mappings, preset))
     try:
         if dry_run:
             summaries = [p.summary() for p in services.prepare(ws, files, source=source, **options)]
@@ -606,6 +623,28 @@ def import_command(
             f"{item['file']}: {item['label']} → {rows} ({state}; "
             f"{len(item['skipped'])} rows skipped)"
         )
+
+
+def _generic_mapping(ws, table: str | None, mappings: tuple[str, ...], preset: str | None) -> dict:
+    from pilotage.warehouse import SCHEMAS
+    from pilotage.web.imports.models import MappingPreset
+
+    if preset:
+        saved = MappingPreset.objects.filter(workspace=ws, name=preset).first()
+        if saved is None:
+            raise click.BadParameter(f"no saved mapping named {preset!r}", param_hint="--preset")
+        return {"table": saved.table, "mapping": dict(saved.mapping)}
+    if table not in SCHEMAS:
+        raise click.BadParameter(f"expected one of {', '.join(SCHEMAS)}", param_hint="--table")
+    mapping = {}
+    for item in mappings:
+        field, _, header = item.partition("=")
+        if not header or field.strip() not in SCHEMAS[table].names:
+            raise click.BadParameter(
+                f"{item!r}: expected FIELD=HEADER with a field of {table}", param_hint="--map"
+            )
+        mapping[field.strip()] = header.strip()
+    return {"table": table, "mapping": mapping}
 
 
 def _record_summary(entry) -> dict:

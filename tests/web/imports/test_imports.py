@@ -39,11 +39,10 @@ def upload(client, slug, name, data, **fields):
 
 
 def confirm(client, slug, preview_response):
+    """Post the preview's confirmation form as the browser would (its hidden options too)."""
     digests = preview_response.context["digests"]
-    return client.post(
-        reverse("import_confirm", args=[slug]),
-        {"digest": digests, "source": "auto", "timezone_name": "UTC", "date_order": ""},
-    )
+    hidden = {k: v or "" for k, v in preview_response.context["confirm"].initial.items()}
+    return client.post(reverse("import_confirm", args=[slug]), {"digest": digests, **hidden})
 
 
 def spend_rows(slug):
@@ -218,3 +217,114 @@ def test_cli_refuses_an_unknown_source(personas):
     )
     assert result.exit_code == 2
     assert "google_ads" in result.output
+
+
+EVENTS = (
+    b"Our events 2026\n"
+    b"Event date;Event;Amount (EUR);Where\n"
+    b"03/10/2026;Salon Industrie Lyon;12 500,00;Lyon\n"
+    b"15/11/2026;Webinar IA;800,50;online\n"
+)
+
+
+def test_a_file_of_any_shape_imports_with_a_column_mapping_saved_for_next_time(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.manager)
+    asked = upload(client, slug, "events.csv", EVENTS, source="generic", table="spend")
+    assert asked.status_code == 200
+    assert asked.templates[0].name == "imports/mapping.html"
+    assert asked.context["headers"] == ["Event date", "Event", "Amount (EUR)", "Where"]
+    mapping = {
+        "map_date": "Event date",
+        "map_campaign": "Event",
+        "map_cost": "Amount (EUR)",
+        "map_channel": "Event",
+    }
+    preview = client.post(
+        reverse("import_mapping", args=[slug]),
+        {
+            "digest": asked.context["digests"],
+            "source": "generic",
+            "table": "spend",
+            "timezone_name": "UTC",
+            "date_order": "",
+            "save_as": "Events",
+            **mapping,
+        },
+    )
+    assert preview.status_code == 200, preview.content.decode()[:500]
+    confirm(client, slug, preview)
+    rows = sorted(warehouse().read(slug, "spend").to_pylist(), key=lambda r: r["date"])
+    assert [
+        (r["date"].isoformat(), r["channel"], r["campaign"], r["cost"], r["currency"]) for r in rows
+    ] == [
+        ("2026-10-03", "Trade shows", "Salon Industrie Lyon", 12500.0, "EUR"),
+        ("2026-11-15", "Webinars", "Webinar IA", 800.5, "EUR"),
+    ]
+    # next month's file goes straight to the preview with the saved mapping
+    later = EVENTS.replace(b"800,50", b"900,00")
+    direct = upload(client, slug, "events-dec.csv", later, source="generic", preset="Events")
+    assert direct.templates[0].name == "imports/preview.html"
+
+
+def test_cli_generic_import_with_a_mapping(personas, tmp_path):
+    slug = personas.workspace.slug
+    path = tmp_path / "events.csv"
+    path.write_bytes(EVENTS)
+    result = run(
+        "import",
+        str(path),
+        "--workspace",
+        slug,
+        "--source",
+        "generic",
+        "--table",
+        "spend",
+        "--map",
+        "date=Event date",
+        "--map",
+        "campaign=Event",
+        "--map",
+        "cost=Amount (EUR)",
+        "--map",
+        "channel=Event",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["files"][0]["rows"] == {"spend": 2}
+    bad = run(
+        "import",
+        str(path),
+        "--workspace",
+        slug,
+        "--source",
+        "generic",
+        "--table",
+        "spend",
+        "--map",
+        "colour=Event",
+    )
+    assert bad.exit_code == 2
+
+
+def test_changed_channel_rules_can_be_applied_to_past_imports(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    confirm(client, slug, upload(client, slug, GOOGLE, fixture_bytes(GOOGLE)))
+    before = {r["campaign"]: r["channel"] for r in warehouse().read(slug, "spend").to_pylist()}
+    assert before["Brand FR"] == "Paid search"
+    client.post(
+        reverse("import_channels", args=[slug]),
+        {
+            "channel": "Brand search",
+            "platform": "google_ads",
+            "source": "*",
+            "medium": "*",
+            "campaign": "brand*",
+        },
+    )
+    response = client.post(reverse("import_channels_reapply", args=[slug]))
+    assert response.status_code == 302
+    after = {r["campaign"]: r["channel"] for r in warehouse().read(slug, "spend").to_pylist()}
+    assert after == {"Brand FR": "Brand search", "Total Store - Shopping": "Paid search"}
+    assert warehouse().read(slug, "spend").num_rows == 3

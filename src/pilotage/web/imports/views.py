@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotage.importers import Rejected, importers
-from pilotage.web.imports import services
+from pilotage.warehouse import SCHEMAS
+from pilotage.web.imports import mapping, services
 from pilotage.web.imports.forms import ChannelRuleForm, OptionsForm, UploadForm
-from pilotage.web.imports.models import ChannelRule, ImportRecord, ImportStatus
+from pilotage.web.imports.models import ChannelRule, ImportRecord, ImportStatus, MappingPreset
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES, Role
 
@@ -29,48 +32,70 @@ def _history(request: HttpRequest):
     return records[:100]
 
 
-def _options(form: OptionsForm) -> dict[str, str]:
-    return {
-        "timezone_name": form.cleaned_data["timezone_name"],
-        "date_order": form.cleaned_data["date_order"] or "",
+def _options(data: dict) -> dict:
+    """Library options from a cleaned ``OptionsForm``."""
+    options = {
+        "timezone_name": data["timezone_name"],
+        "date_order": data.get("date_order") or "",
         "language": (get_language() or "en")[:2],
     }
+    if data.get("source") == "generic":
+        options["table"] = data.get("table") or ""
+        options["mapping"] = data.get("mapping") or {}
+    return options
+
+
+def _hidden_options(data: dict) -> OptionsForm:
+    """The options of this import, carried to the next step in hidden fields."""
+    initial = {k: data.get(k) for k in ("source", "table", "timezone_name", "date_order")}
+    initial["mapping"] = json.dumps(data.get("mapping") or {})
+    return OptionsForm(initial=initial)
 
 
 @workspace_view(*IMPORT_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "imports/index.html",
-        {"form": UploadForm(), "records": _history(request), "can_undo": True},
-    )
+    return render(request, "imports/index.html", _index_context(request, UploadForm()))
+
+
+def _index_context(request: HttpRequest, form: UploadForm, **extra) -> dict:
+    presets = MappingPreset.objects.filter(workspace=request.workspace)
+    return {"form": form, "records": _history(request), "presets": presets, **extra}
 
 
 @workspace_view(*IMPORT_ROLES)
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
-    """Read the uploaded files and show what would be written — or every problem found."""
+    """Read the uploaded files and show what would be written — or every problem found.
+
+    A file imported "with a column mapping" first goes to the mapping step, unless a saved
+    mapping was chosen."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        context = {"form": form, "records": _history(request)}
-        return render(request, "imports/index.html", context, status=400)
-    files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-    digests = [services.keep_upload(request.workspace, name, data) for name, data in files]
-    options = _options(form)
-    language = options["language"]
+        return render(request, "imports/index.html", _index_context(request, form), status=400)
+    data = dict(form.cleaned_data)
+    files = [(f.name, f.read()) for f in data.pop("files")]
+    digests = [services.keep_upload(request.workspace, name, raw) for name, raw in files]
+    if data["source"] == "generic":
+        preset = MappingPreset.objects.filter(
+            workspace=request.workspace, name=data.get("preset") or ""
+        ).first()
+        if preset is not None:
+            data["table"], data["mapping"] = preset.table, preset.mapping
+        if not data.get("table") or not data.get("mapping"):
+            return _mapping_page(request, files[0], digests, data)
+    return _preview(request, files, digests, data, form)
+
+
+def _preview(request, files, digests, data: dict, form: UploadForm | None = None):
+    options = _options(data)
     try:
-        prepared = services.prepare(
-            request.workspace, files, source=form.cleaned_data["source"], **options
-        )
+        prepared = services.prepare(request.workspace, files, source=data["source"], **options)
     except Rejected as exc:
         services.forget_uploads(request.workspace, digests)
-        problems = [p.as_dict(language) for p in exc.problems]
-        context = {
-            "form": form,
-            "problems": problems,
-            "overflow": exc.overflow,
-            "records": _history(request),
-        }
+        problems = [p.as_dict(options["language"]) for p in exc.problems]
+        context = _index_context(
+            request, form or UploadForm(), problems=problems, overflow=exc.overflow
+        )
         return render(request, "imports/index.html", context, status=422)
     previews = []
     for item in prepared:
@@ -86,12 +111,61 @@ def preview(request: HttpRequest) -> HttpResponse:
                 }
             )
         previews.append({"item": item, "summary": item.summary(), "tables": tables})
-    confirm = OptionsForm(initial={**form.cleaned_data, "files": None})
     return render(
         request,
         "imports/preview.html",
-        {"previews": previews, "digests": digests, "confirm": confirm},
+        {"previews": previews, "digests": digests, "confirm": _hidden_options(data)},
     )
+
+
+def _mapping_page(request, file: tuple[str, bytes], digests, data: dict, status: int = 200):
+    """Ask which column of the file holds each field of the chosen table."""
+    table = data.get("table") or ""
+    if table not in SCHEMAS:
+        form = UploadForm(initial={k: v for k, v in data.items() if k != "mapping"})
+        form.add_error(None, _("Choose the table that the file's rows go to."))
+        services.forget_uploads(request.workspace, digests)
+        return render(request, "imports/index.html", _index_context(request, form), status=400)
+    headers, samples = mapping.file_columns(*file)
+    fields = mapping.fields(table, headers, data.get("mapping") or {})
+    context = {
+        "file_name": file[0],
+        "table": table,
+        "fields": fields,
+        "headers": headers,
+        "samples": samples,
+        "digests": digests,
+        "options": _hidden_options(data),
+    }
+    return render(request, "imports/mapping.html", context, status=status)
+
+
+@workspace_view(*IMPORT_ROLES)
+@require_POST
+def map_columns(request: HttpRequest) -> HttpResponse:
+    """The mapping step's answer: preview with it (and save it under a name if asked)."""
+    form = OptionsForm(request.POST)
+    digests = request.POST.getlist("digest")
+    files = services.kept_uploads(request.workspace, digests)
+    if not form.is_valid() or not files:
+        messages.error(request, _("The uploaded files have expired; please upload them again."))
+        return redirect("imports", request.workspace.slug)
+    data = dict(form.cleaned_data)
+    data["source"] = "generic"
+    table = data.get("table") or ""
+    chosen = {
+        f: request.POST.get(f"map_{f}", "")
+        for f in (SCHEMAS[table].names if table in SCHEMAS else ())
+    }
+    data["mapping"] = {f: h for f, h in chosen.items() if h}
+    name = (request.POST.get("save_as") or "").strip()[:80]
+    if name and data["mapping"]:
+        MappingPreset.objects.update_or_create(
+            workspace=request.workspace,
+            name=name,
+            defaults={"table": table, "mapping": data["mapping"]},
+        )
+    return _preview(request, files, digests, data)
 
 
 @workspace_view(*IMPORT_ROLES)
@@ -103,13 +177,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or not files or len(files) != len(digests):
         messages.error(request, _("The uploaded files have expired; please upload them again."))
         return redirect("imports", request.workspace.slug)
+    data = form.cleaned_data
     try:
         records = services.run_import(
-            request.workspace,
-            files,
-            request.user,
-            source=form.cleaned_data["source"],
-            **_options(form),
+            request.workspace, files, request.user, source=data["source"], **_options(data)
         )
     except Rejected as exc:
         for problem in exc.problems[:20]:
@@ -173,6 +244,24 @@ def channels(request: HttpRequest) -> HttpResponse:
         "importers": sorted(importers().values(), key=lambda i: i.label),
     }
     return render(request, "imports/channels.html", context, status=400 if form.errors else 200)
+
+
+@workspace_view(*EDITOR_ROLES)
+@require_POST
+def channels_reapply(request: HttpRequest) -> HttpResponse:
+    """Re-map the channels of every imported file with today's rules."""
+    counts = services.reapply_channels(request.workspace, request.user)
+    messages.success(
+        request,
+        _("Channel rules applied again to %(files)s imported files (%(changed)s changed).")
+        % counts,
+    )
+    if counts["missing"]:
+        messages.info(
+            request,
+            _("%(missing)s imports have no archived file and kept their channels.") % counts,
+        )
+    return redirect("import_channels", request.workspace.slug)
 
 
 @workspace_view(*EDITOR_ROLES)
