@@ -77,10 +77,13 @@ def _serve(host: str, port: int, *, migrate: bool) -> None:
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 
+    from pilotage.web.worker import start_in_thread
     from pilotage.web.wsgi import application
 
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
+    if start_in_thread() is not None:
+        click.echo("Background tasks run in this process (PILOTAGE_RUN_WORKER=false to stop).")
     click.echo(f"Pilotage is running on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=port, threads=8, ident="pilotage")
 

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "pilotage.web.workspaces",
     "pilotage.web.plans",
     "pilotage.web.control",
@@ -86,6 +88,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (imports) runs in the background: tasks wait in the app database and a worker runs
+# them — inside `pilotage serve` unless PILOTAGE_RUN_WORKER is false (then run
+# `pilotage manage db_worker` as its own process).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+PILOTAGE_RUN_WORKER = envbool("PILOTAGE_RUN_WORKER", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

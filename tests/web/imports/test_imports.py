@@ -6,10 +6,17 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from django.core.management import call_command
 from django.urls import reverse
 
 from pilotage.cli import main
-from pilotage.web.imports.models import ChannelRule, ImportRecord, ImportStatus
+from pilotage.web.imports.models import (
+    ChannelRule,
+    ImportJob,
+    ImportRecord,
+    ImportStatus,
+    JobStatus,
+)
 from pilotage.web.workspaces.models import AuditEvent
 from pilotage.web.workspaces.services import warehouse
 from tests.importers.conftest import FIXTURES, fixture_bytes
@@ -39,10 +46,18 @@ def upload(client, slug, name, data, **fields):
 
 
 def confirm(client, slug, preview_response):
-    """Post the preview's confirmation form as the browser would (its hidden options too)."""
+    """Post the preview's confirmation form as the browser would (its hidden options too),
+    then let the background worker run the queued import."""
     digests = preview_response.context["digests"]
     hidden = {k: v or "" for k, v in preview_response.context["confirm"].initial.items()}
-    return client.post(reverse("import_confirm", args=[slug]), {"digest": digests, **hidden})
+    response = client.post(reverse("import_confirm", args=[slug]), {"digest": digests, **hidden})
+    run_tasks()
+    return response
+
+
+def run_tasks():
+    """The database task worker, until the queue is empty (what `pilotage serve` runs)."""
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 def spend_rows(slug):
@@ -80,6 +95,11 @@ def test_preview_writes_nothing_then_confirm_imports_and_history_records_it(clie
 
     done = confirm(client, slug, preview)
     assert done.status_code == 302
+    job = ImportJob.objects.get()
+    assert done["Location"] == reverse("import_job", args=[slug, job.pk])
+    assert (job.status, job.progress) == (JobStatus.DONE, 100)
+    page = client.get(done["Location"]).content.decode()
+    assert 'data-status="done"' in page and "spend 3" in page
     assert spend_rows(slug) == 3
     entry = ImportRecord.objects.get(workspace=personas.workspace)
     assert (entry.status, entry.source, entry.tables, entry.created_by) == (
@@ -328,3 +348,81 @@ def test_changed_channel_rules_can_be_applied_to_past_imports(client, personas):
     after = {r["campaign"]: r["channel"] for r in warehouse().read(slug, "spend").to_pylist()}
     assert after == {"Brand FR": "Brand search", "Total Store - Shopping": "Paid search"}
     assert warehouse().read(slug, "spend").num_rows == 3
+
+
+def test_a_queued_import_shows_its_progress_until_the_worker_runs_it(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    preview = upload(client, slug, GOOGLE, fixture_bytes(GOOGLE))
+    hidden = {k: v or "" for k, v in preview.context["confirm"].initial.items()}
+    response = client.post(
+        reverse("import_confirm", args=[slug]), {"digest": preview.context["digests"], **hidden}
+    )
+    waiting = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert 'data-status="queued"' in waiting.content.decode()
+    assert "hx-trigger" in waiting.content.decode()  # the panel keeps polling
+    assert not warehouse().exists(slug, "spend")
+    run_tasks()
+    done = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="done"' in done and "hx-trigger" not in done
+    assert spend_rows(slug) == 3
+
+
+def test_uploads_gone_before_the_worker_runs_fail_the_job_without_writing(client, personas):
+    from pilotage.web.imports.services import forget_uploads
+
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    preview = upload(client, slug, GOOGLE, fixture_bytes(GOOGLE))
+    hidden = {k: v or "" for k, v in preview.context["confirm"].initial.items()}
+    client.post(
+        reverse("import_confirm", args=[slug]), {"digest": preview.context["digests"], **hidden}
+    )
+    forget_uploads(personas.workspace, preview.context["digests"])
+    run_tasks()
+    job = ImportJob.objects.get()
+    assert (job.status, job.step) == (JobStatus.FAILED, "the uploaded files have expired")
+    assert not warehouse().exists(slug, "spend")
+
+
+def test_another_members_job_is_not_visible_to_an_agency(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    confirm(client, slug, upload(client, slug, GOOGLE, fixture_bytes(GOOGLE)))
+    job = ImportJob.objects.get()
+    client.force_login(personas.agency)
+    assert client.get(reverse("import_job", args=[slug, job.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_thread_of_pilotage_serve_runs_queued_imports(personas, settings):
+    import time
+
+    from pilotage.web.imports.services import keep_upload
+    from pilotage.web.imports.tasks import run_import_job
+    from pilotage.web.worker import start_in_thread
+
+    digest = keep_upload(personas.workspace, GOOGLE, fixture_bytes(GOOGLE))
+    job = ImportJob.objects.create(
+        workspace=personas.workspace,
+        created_by=personas.owner,
+        digests=[digest],
+        options={"timezone_name": "UTC", "date_order": "", "language": "en"},
+    )
+    run_import_job.enqueue(job.pk)
+    settings.PILOTAGE_RUN_WORKER = False
+    assert start_in_thread() is None
+    settings.PILOTAGE_RUN_WORKER = True
+    worker = start_in_thread(interval=0.05)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.finished:
+                break
+            time.sleep(0.05)
+    finally:
+        worker.running = False
+        worker.thread.join(timeout=10)
+    assert job.status == JobStatus.DONE
+    assert spend_rows(personas.workspace.slug) == 3

@@ -4,7 +4,7 @@ of who imported what (the history the user can undo) and the audit trail."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -62,15 +62,23 @@ def run_import(
     actor: AbstractBaseUser | None,
     *,
     source: str = "auto",
+    progress: Callable[[float, str], None] | None = None,
     **options,
 ) -> list[ImportRecord]:
-    """Import files all or nothing and record each one; ``Rejected`` means nothing was written."""
+    """Import files all or nothing and record each one; ``Rejected`` means nothing was written.
+
+    ``progress(fraction, step)`` is called as the work advances (reading is the first half,
+    writing the second)."""
+    report = progress or (lambda fraction, step: None)
+    report(0.05, "reading")
     prepared = prepare(workspace, files, source=source, **options)
+    report(0.5, "writing")
     data = dict(files)
     records = []
-    for item in prepared:
+    for number, item in enumerate(prepared, start=1):
         archive(workspace, item.sha256, data[item.file])
         done = commit(item, warehouse(), workspace.slug)
+        report(0.5 + 0.5 * number / len(prepared), f"written {item.file}")
         changed = any(done.written.values())
         with transaction.atomic():
             entry = ImportRecord.objects.create(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("w/<slug:slug>/imports/preview/", views.preview, name="import_preview"),
     path("w/<slug:slug>/imports/confirm/", views.confirm, name="import_confirm"),
     path("w/<slug:slug>/imports/mapping/", views.map_columns, name="import_mapping"),
+    path("w/<slug:slug>/imports/jobs/<int:pk>/", views.job, name="import_job"),
     path(
         "w/<slug:slug>/imports/channels/reapply/",
         views.channels_reapply,

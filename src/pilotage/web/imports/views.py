@@ -15,7 +15,14 @@ from pilotage.importers import Rejected, importers
 from pilotage.warehouse import SCHEMAS
 from pilotage.web.imports import mapping, services
 from pilotage.web.imports.forms import ChannelRuleForm, OptionsForm, UploadForm
-from pilotage.web.imports.models import ChannelRule, ImportRecord, ImportStatus, MappingPreset
+from pilotage.web.imports.models import (
+    ChannelRule,
+    ImportJob,
+    ImportRecord,
+    ImportStatus,
+    MappingPreset,
+)
+from pilotage.web.imports.tasks import run_import_job
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES, Role
 
@@ -178,28 +185,28 @@ def confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The uploaded files have expired; please upload them again."))
         return redirect("imports", request.workspace.slug)
     data = form.cleaned_data
-    try:
-        records = services.run_import(
-            request.workspace, files, request.user, source=data["source"], **_options(data)
-        )
-    except Rejected as exc:
-        for problem in exc.problems[:20]:
-            messages.error(request, problem.render((get_language() or "en")[:2]))
-        return redirect("imports", request.workspace.slug)
-    services.forget_uploads(request.workspace, digests)
-    for entry in records:
-        if entry.status == ImportStatus.UNCHANGED:
-            messages.info(
-                request,
-                _("%(file)s was already imported: nothing changed.") % {"file": entry.file_name},
-            )
-        else:
-            messages.success(
-                request,
-                _("%(file)s imported: %(rows)s rows.")
-                % {"file": entry.file_name, "rows": entry.rows_written},
-            )
-    return redirect("imports", request.workspace.slug)
+    options = _options(data)
+    job = ImportJob.objects.create(
+        workspace=request.workspace,
+        created_by=request.user,
+        digests=digests,
+        source=data["source"],
+        options=options,
+    )
+    run_import_job.enqueue(job.pk)
+    return redirect("import_job", request.workspace.slug, job.pk)
+
+
+@workspace_view(*IMPORT_ROLES)
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background import's progress; the page refreshes its panel until the import ends."""
+    found = ImportJob.objects.filter(workspace=request.workspace, pk=pk).first()
+    if found is None or (
+        request.membership.role == Role.AGENCY and found.created_by_id != request.user.pk
+    ):
+        raise Http404("No such import")
+    template = "imports/_job.html" if request.htmx else "imports/job.html"
+    return render(request, template, {"job": found, "records": list(found.records.all())})
 
 
 @workspace_view(*IMPORT_ROLES)
