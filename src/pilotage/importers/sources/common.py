@@ -1,4 +1,5 @@
-"""Shared steps of the vendor importers: currency decision, ad-platform spend rows."""
+"""Shared steps of the vendor importers: currency decision, date order by a source's
+convention, canonical tables from columns."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pilotage.importers.aliases import Match
 from pilotage.importers.base import Context
 from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
-from pilotage.importers.reader import Table
-from pilotage.importers.values import ValueProblem, one_currency
+from pilotage.importers.reader import Cell, Table
+from pilotage.importers.values import ValueProblem, decide_date_order, is_missing, one_currency
 from pilotage.warehouse import SCHEMAS
 
 
@@ -67,3 +68,45 @@ def canonical_table(name: str, columns: Mapping[str, Sequence[Any]]) -> pa.Table
     return pa.table(
         {f.name: pa.array(columns.get(f.name, [None] * n), type=f.type) for f in fields}
     )
+
+
+def date_order_or(
+    table: Table,
+    headers: Sequence[str],
+    convention: str,
+    said: str,
+    context: Context,
+    problems: Problems,
+) -> tuple[str, str]:
+    """The numeric date order of ``headers``: the user's choice, else what a value proves
+    (13/01 can only be day-first), else the source's documented ``convention``.
+
+    A column proving both orders is reported (``ambiguous_dates``) and the convention returned.
+    """
+    if context.date_order:
+        return context.date_order, "chosen for this import"
+    proofs: dict[str, Cell] = {}
+    for header in headers:
+        for cell in table.column(header):
+            if is_missing(cell):
+                continue
+            try:
+                order = decide_date_order([cell])
+            except ValueProblem:  # fits both orders: proves nothing
+                continue
+            if order:
+                proofs.setdefault(order, cell)
+        if len(proofs) == 2:
+            problems.add(
+                Problem(
+                    table.name,
+                    "ambiguous_dates",
+                    column=header,
+                    value=f"{proofs['dmy']} / {proofs['mdy']}",
+                )
+            )
+            return convention, said
+    if proofs:
+        order, cell = next(iter(proofs.items()))
+        return order, f"proven by {cell}"
+    return convention, said

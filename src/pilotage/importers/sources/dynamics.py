@@ -19,7 +19,7 @@ from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
 from pilotage.importers.reader import Table
 from pilotage.importers.sources.common import canonical_table, decide_currency
-from pilotage.importers.sources.hubspot import CrmImporter, check_unique, vocabulary
+from pilotage.importers.sources.crm import CrmImporter, check_unique, vocabulary
 
 # French labels follow Dynamics 365's French UI ("Prospect", "Opportunité"); the hidden
 # "(Ne pas modifier) …" names are the usual translation, not checked against a real file.

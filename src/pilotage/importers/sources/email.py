@@ -31,8 +31,7 @@ from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems, Rejected, reject
 from pilotage.importers.reader import Cell, Grid, Table
-from pilotage.importers.sources.common import canonical_table
-from pilotage.importers.sources.linkedin_ads import date_order_or
+from pilotage.importers.sources.common import canonical_table, date_order_or
 from pilotage.importers.values import text_value
 
 COUNTS = ("recipients", "delivered", "unique_opens", "unique_clicks", "unsubscribes", "bounces")

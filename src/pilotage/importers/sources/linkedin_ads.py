@@ -18,16 +18,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from pilotage.importers.aliases import Aliases, Match
 from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
-from pilotage.importers.reader import TOTAL_LABEL, Cell, Table
-from pilotage.importers.sources.common import decide_currency, spend_table
-from pilotage.importers.values import ValueProblem, decide_date_order, is_missing
+from pilotage.importers.reader import TOTAL_LABEL, Table
+from pilotage.importers.sources.common import date_order_or, decide_currency, spend_table
+from pilotage.importers.values import is_missing
 
 ALIASES = Aliases(
     {
@@ -145,48 +144,6 @@ class LinkedInAdsImporter(Importer):
             "date_range": [str(keys[0][0]), str(keys[-1][0])] if keys else [],
         }
         return Converted({"spend": spend_table(columns)}, skipped=skipped, details=details)
-
-
-def date_order_or(
-    table: Table,
-    headers: Sequence[str],
-    convention: str,
-    said: str,
-    context: Context,
-    problems: Problems,
-) -> tuple[str, str]:
-    """The numeric date order of ``headers``: the user's choice, else what a value proves
-    (13/01 can only be day-first), else the source's documented ``convention``.
-
-    A column proving both orders is reported (``ambiguous_dates``) and the convention returned.
-    """
-    if context.date_order:
-        return context.date_order, "chosen for this import"
-    proofs: dict[str, Cell] = {}
-    for header in headers:
-        for cell in table.column(header):
-            if is_missing(cell):
-                continue
-            try:
-                order = decide_date_order([cell])
-            except ValueProblem:  # fits both orders: proves nothing
-                continue
-            if order:
-                proofs.setdefault(order, cell)
-        if len(proofs) == 2:
-            problems.add(
-                Problem(
-                    table.name,
-                    "ambiguous_dates",
-                    column=header,
-                    value=f"{proofs['dmy']} / {proofs['mdy']}",
-                )
-            )
-            return convention, said
-    if proofs:
-        order, cell = next(iter(proofs.items()))
-        return order, f"proven by {cell}"
-    return convention, said
 
 
 def _without_total_rows(table: Table, date_column: int) -> tuple[Table, list[tuple[int, str]]]:

@@ -21,7 +21,7 @@ from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
 from pilotage.importers.reader import SALESFORCE_FOOTER, Table
 from pilotage.importers.sources.common import canonical_table, decide_currency
-from pilotage.importers.sources.hubspot import CrmImporter, booleans, check_unique, vocabulary
+from pilotage.importers.sources.crm import CrmImporter, booleans, check_unique, vocabulary
 
 # the default influence model, as Salesforce names it in the report's language
 PRIMARY_MODELS = frozenset(

@@ -30,8 +30,7 @@ from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
 from pilotage.importers.reader import Cell, Grid, Table, dedupe, locate
-from pilotage.importers.sources.common import canonical_table
-from pilotage.importers.sources.linkedin_ads import date_order_or
+from pilotage.importers.sources.common import canonical_table, date_order_or
 from pilotage.importers.values import is_missing, text_value
 
 NPS_WORDS = re.compile(
