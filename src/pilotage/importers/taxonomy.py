@@ -1,8 +1,9 @@
 """The channel taxonomy: a workspace's channels and the rules that map raw sources onto them.
 
 A rule matches case-insensitive shell-style patterns (``google*``, ``*cpc*``) on the raw
-``platform`` (which tool the row came from), ``source``, ``medium`` and ``campaign``; the first
-matching rule wins, and an unmatched row goes to ``fallback``. Rules are plain data (a list
+``platform`` (which tool the row came from), ``source``, ``medium`` and ``campaign``. The
+workspace's own rules are tried first; then a source that already names a channel keeps it;
+then the built-in rules; an unmatched row goes to ``fallback``. Rules are plain data (a list
 of dicts), so the web app stores them per workspace and the library applies them at import
 and again over history when they change.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_CHANNELS: tuple[str, ...] = (
     "Paid search",
@@ -131,7 +132,7 @@ class Taxonomy:
     channels: tuple[str, ...] = DEFAULT_CHANNELS
     rules: tuple[Rule, ...] = DEFAULT_RULES
     fallback: str = "Other"
-    aliases: dict[str, str] = field(default_factory=dict)  # lower-case name → channel
+    own: tuple[Rule, ...] = ()  # the workspace's rules: tried before everything else
 
     @classmethod
     def from_data(
@@ -143,7 +144,7 @@ class Taxonomy:
         """A taxonomy from stored data; the defaults fill what is not given."""
         chosen = tuple(channels) if channels else DEFAULT_CHANNELS
         own = tuple(Rule(**{k: v for k, v in r.items() if v is not None}) for r in (rules or ()))
-        return cls(chosen, own + DEFAULT_RULES, fallback)
+        return cls(chosen, DEFAULT_RULES, fallback, own)
 
     def classify(
         self,
@@ -153,12 +154,16 @@ class Taxonomy:
         medium: str | None = None,
         campaign: str | None = None,
     ) -> str:
-        """The channel of a row. A source that already names a channel keeps it."""
+        """The channel of a row: the workspace's own rules first, then a source that already
+        names a channel keeps it, then the built-in rules, then ``fallback``."""
+        values = {"platform": platform, "source": source, "medium": medium, "campaign": campaign}
+        for rule in self.own:
+            if rule.matches(values):
+                return rule.channel
         if source:
             for channel in self.channels:
                 if channel.lower() == source.strip().lower():
                     return channel
-        values = {"platform": platform, "source": source, "medium": medium, "campaign": campaign}
         for rule in self.rules:
             if rule.matches(values):
                 return rule.channel

@@ -79,6 +79,9 @@ def _database(url: str) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
         }
+        # Tests get a database file too (not SQLite's shared in-memory database, where a
+        # reader fails at once while the background worker writes): WAL, like production.
+        config["TEST"] = {"NAME": str(PILOTAGE_HOME / "test-pilotage.sqlite3")}
     return config
 
 

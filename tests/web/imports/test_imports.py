@@ -21,6 +21,10 @@ from pilotage.web.workspaces.models import AuditEvent
 from pilotage.web.workspaces.services import warehouse
 from tests.importers.conftest import FIXTURES, fixture_bytes
 
+# Transactional: the task worker closes and reopens its database connection between tasks,
+# as it does in production, which a test wrapped in one transaction cannot survive.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 GOOGLE = "google_ads_en_excel.csv"
 BAD = b"Day,Campaign,Currency code,Cost,Impr.\n2026-09-01,A,EUR,1.50,10\n2026-09-31,B,EUR,abc,10\n"
 
@@ -394,7 +398,6 @@ def test_another_members_job_is_not_visible_to_an_agency(client, personas):
     assert client.get(reverse("import_job", args=[slug, job.pk])).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_worker_thread_of_pilotage_serve_runs_queued_imports(personas, settings):
     import time
 

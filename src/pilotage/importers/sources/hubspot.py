@@ -383,7 +383,12 @@ def source_label(raw: str | None) -> str | None:
 def traffic_channels(
     ex: Extract, match: Match, context: Context
 ) -> tuple[list[str | None], list[str | None]]:
-    """Channel (via the taxonomy) and utm campaign of each row, from the original source."""
+    """Channel (via the taxonomy) and utm campaign of each row, from the original source.
+
+    The rules see HubSpot's source as ``source``, drill-down 1 as ``medium`` (the social
+    network, or the origin of an offline contact: IMPORT, CRM_UI…) and the utm campaign — or,
+    when the source has none, drill-down 2 (the import or integration name) — as ``campaign``.
+    """
     sources = [source_label(s) for s in ex.text(match.get("original_source"))]
     drill = {1: ex.text(match.get("drill_down_1")), 2: ex.text(match.get("drill_down_2"))}
     channels: list[str | None] = []
@@ -393,7 +398,12 @@ def traffic_channels(
         campaign = drill[which][i] if which else None
         campaigns.append(campaign)
         channels.append(
-            context.taxonomy.classify(platform="hubspot", source=source, campaign=campaign)
+            context.taxonomy.classify(
+                platform="hubspot",
+                source=source,
+                medium=drill[1][i],
+                campaign=campaign or drill[2][i],
+            )
             if source
             else None
         )
