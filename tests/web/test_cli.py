@@ -273,7 +273,7 @@ def test_it_loads_the_demo_once_and_changes_nothing_the_second_time(settings, tm
     assert after_first["memberships"] == 6
     assert all(v is not None for v in after_first["tables"]["industrie-demo"].values())
     assert "already loaded" not in first.output
-    assert "Industrie Demo (industrie-demo): wrote spend" in first.output
+    assert "Industrie Demo (industrie-demo): wrote deals, email_campaigns, leads" in first.output
 
     second = run("demo", "--no-serve")
     assert second.exit_code == 0, second.output

@@ -31,8 +31,6 @@ What the vendor formats cannot carry, so what a round trip loses:
   HubSpot dates are written in UTC (the portal's time zone is UTC).
 - HubSpot gives no campaign for Organic Search and Offline Sources: the campaigns of
   SEO/content and trade-show leads are lost (the show is only in the import's name).
-- HubSpot's "Paid Social" label is itself a default channel name, which the taxonomy keeps
-  before trying the workspace's rules: LinkedIn ads leads and deals come back as "Paid social".
 - GA4's ``(not set)`` campaign reads as no campaign; Meta leaves Results and conversion value
   empty for zero; zero platform conversions come back empty (None).
 - Record IDs are the simulator's ids (``L000001``, ``D000001``), not HubSpot's numbers, and the
