@@ -150,3 +150,15 @@ def test_ambiguous_thousands_in_an_undecided_file_are_refused_not_guessed():
     assert [(p.code, p.line, p.column) for p in caught.value.problems] == [
         ("ambiguous_number", 2, "Cost")
     ]
+
+
+def test_the_summary_says_what_was_decided():
+    text = (
+        "Day,Campaign,Currency code,Cost,Impr.\n"
+        '13/09/2026,A,EUR,"1,50",10\n'
+        '02/09/2026,B,EUR,"2,50",10\n'
+    )
+    summary = prepare(text.encode(), "fr.csv").summary()
+    assert summary["details"]["date_orders"] == {"Day": "dmy"}
+    assert summary["currencies"] == ["EUR"]
+    assert (summary["encoding"], summary["delimiter"]) == ("utf-8", ",")

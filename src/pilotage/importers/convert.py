@@ -154,6 +154,8 @@ class Extract:
                 self._problem(row, header, exc)
                 return [None] * len(cells)
         self.orders[header or ""] = order
+        if header and order:
+            self.problems.date_orders[header] = order
         out: list[dt.datetime | None] = []
         for i, cell in enumerate(cells):
             try:

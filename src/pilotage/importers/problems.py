@@ -194,6 +194,8 @@ class Problems:
         self.cap = cap
         self.items: list[Problem] = []
         self.overflow = 0
+        # what the reading decided on the way, for the preview: column → "dmy"/"mdy"
+        self.date_orders: dict[str, str] = {}
 
     def add(self, problem: Problem) -> None:
         if len(self.items) < self.cap:

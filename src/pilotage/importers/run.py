@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pilotage.importers.base import Context, Importer, importers
 from pilotage.importers.problems import Problem, Problems, Rejected, reject
@@ -58,8 +59,17 @@ class Prepared:
             "rows_read": self.rows_read,
             "rows": {name: t.num_rows for name, t in self.tables.items()},
             "skipped": [{"line": line, "reason": reason} for line, reason in self.skipped],
+            "currencies": self.currencies(),
             "details": {k: v for k, v in self.details.items()},
         }
+
+    def currencies(self) -> list[str]:
+        """The currencies of the file's amounts (one at most, by construction)."""
+        found: set[str] = set()
+        for table in self.tables.values():
+            if "currency" in table.column_names:
+                found.update(str(c) for c in pc.unique(table.column("currency")).to_pylist() if c)
+        return sorted(found)
 
 
 def detect(grid: Grid, candidates: Iterable[Importer] | None = None) -> Importer:
@@ -114,6 +124,8 @@ def prepare(
                 )
             )
         converted = importer.convert(table, match, context, problems)
+        if problems.date_orders:
+            converted.details.setdefault("date_orders", dict(problems.date_orders))
         if not problems and not table.rows:
             problems.add(Problem(name, "no_rows"))
         problems.raise_if_any()

@@ -95,6 +95,7 @@ def test_preview_writes_nothing_then_confirm_imports_and_history_records_it(clie
     page = preview.content.decode()
     assert "Google Ads campaign report" in page
     assert "utf-16-le" in page and "Total: Account" in page  # a skipped totals row, with reason
+    assert '<dd class="detected-currency">EUR</dd>' in page
     assert not warehouse().exists(slug, "spend")
 
     done = confirm(client, slug, preview)
