@@ -588,7 +588,10 @@ def import_command(
         options.update(_generic_mapping(ws, table, mappings, preset))
     try:
         if dry_run:
-            summaries = [p.summary() for p in services.prepare(ws, files, source=source, **options)]
+            summaries = [
+                p.summary() | {"overlaps": services.overlap_notes(ws, p)}
+                for p in services.prepare(ws, files, source=source, **options)
+            ]
         else:
             records = services.run_import(ws, files, None, source=source, **options)
             summaries = [_record_summary(r) for r in records]
@@ -626,6 +629,12 @@ def import_command(
             f"{item['file']}: {item['label']} → {rows} ({state}; "
             f"{len(item['skipped'])} rows skipped)"
         )
+        for note in item.get("overlaps") or item["details"].get("overlaps", []):
+            click.echo(
+                f"  warning: {note['rows']} {note['table']} rows ({note['first']} to "
+                f"{note['last']}) are already imported from {note['file']}; both count",
+                err=True,
+            )
 
 
 def _generic_mapping(ws, table: str | None, mappings: tuple[str, ...], preset: str | None) -> dict:

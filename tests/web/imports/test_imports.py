@@ -430,3 +430,23 @@ def test_the_worker_thread_of_pilotage_serve_runs_queued_imports(personas, setti
         worker.thread.join(timeout=10)
     assert job.status == JobStatus.DONE
     assert spend_rows(personas.workspace.slug) == 3
+
+
+def test_the_preview_warns_when_a_file_repeats_days_an_earlier_import_holds(client, personas):
+    slug = personas.workspace.slug
+    client.force_login(personas.owner)
+    confirm(client, slug, upload(client, slug, GOOGLE, fixture_bytes(GOOGLE)))
+    # the same report re-downloaded with one more day: two days overlap the first import
+    text = fixture_bytes(GOOGLE).decode("utf-16")
+    later = text.replace(
+        "Total: Campaigns",
+        "2026-09-03\tBrand FR\t111\tEUR\t1.00\t1\t1\t1%\t --\t --\r\nTotal: Campaigns",
+    )
+    preview = upload(
+        client, slug, "later.csv", ("\ufeff" + later.lstrip("\ufeff")).encode("utf-16-le")
+    )
+    notes = preview.context["previews"][0]["overlaps"]
+    assert [(n["rows"], n["file"], n["first"], n["last"]) for n in notes] == [
+        (3, GOOGLE, "2026-09-01", "2026-09-02")
+    ]
+    assert "already in the warehouse from google_ads_en_excel.csv" in preview.content.decode()

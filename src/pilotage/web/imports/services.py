@@ -56,6 +56,19 @@ def prepare(
     return prepare_all(files, source=source, context=context(workspace, **options))
 
 
+def overlap_notes(workspace: Workspace, item: Prepared) -> list[dict]:
+    """Earlier imports of the same tool holding some of this file's rows, with their files."""
+    from pilotage.importers.overlap import overlaps
+
+    found = overlaps(item, warehouse(), workspace.slug)
+    names = dict(
+        ImportRecord.objects.filter(
+            workspace=workspace, import_id__in=[o.import_id for o in found]
+        ).values_list("import_id", "file_name")
+    )
+    return [o.as_dict() | {"file": names.get(o.import_id, o.import_id)} for o in found]
+
+
 def run_import(
     workspace: Workspace,
     files: Sequence[tuple[str, bytes]],
@@ -77,6 +90,9 @@ def run_import(
     records = []
     for number, item in enumerate(prepared, start=1):
         archive(workspace, item.sha256, data[item.file])
+        notes = overlap_notes(workspace, item)
+        if notes:
+            item.details["overlaps"] = notes
         done = commit(item, warehouse(), workspace.slug)
         report(0.5 + 0.5 * number / len(prepared), f"written {item.file}")
         changed = any(done.written.values())

@@ -117,7 +117,10 @@ def _preview(request, files, digests, data: dict, form: UploadForm | None = None
                     "rows": [list(r.values()) for r in shown.to_pylist()],
                 }
             )
-        previews.append({"item": item, "summary": item.summary(), "tables": tables})
+        overlaps = services.overlap_notes(request.workspace, item)
+        previews.append(
+            {"item": item, "summary": item.summary(), "tables": tables, "overlaps": overlaps}
+        )
     return render(
         request,
         "imports/preview.html",
