@@ -155,3 +155,72 @@ def waterfall(steps: list[dict], *, value_title: str) -> dict:
             ],
         },
     }
+
+
+def ratio_bars(
+    rows: list[dict], *, value_title: str, threshold: float, threshold_title: str
+) -> dict:
+    """Horizontal bars of a ratio per ``label`` (rows: ``label``, ``series``, ``ratio``) with a
+    rule at ``threshold`` (e.g. LTV/CAC against 3)."""
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": {"step": 14},
+        "layer": [
+            {
+                "data": {"values": rows},
+                "mark": {"type": "bar", "tooltip": True},
+                "encoding": {
+                    "y": {"field": "label", "type": "nominal", "title": None},
+                    "yOffset": {"field": "series"},
+                    "x": {
+                        "field": "ratio",
+                        "type": "quantitative",
+                        "title": value_title,
+                        "axis": {"format": ".1f"},
+                    },
+                    "color": {"field": "series", "type": "nominal", "title": None},
+                    "tooltip": [
+                        {"field": "label", "type": "nominal", "title": ""},
+                        {"field": "series", "type": "nominal", "title": ""},
+                        {"field": "ratio", "type": "quantitative", "format": ".2f"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": [{"threshold": threshold, "title": threshold_title}]},
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#b00"},
+                "encoding": {
+                    "x": {"field": "threshold", "type": "quantitative"},
+                    "tooltip": [{"field": "title", "type": "nominal", "title": ""}],
+                },
+            },
+        ],
+    }
+
+
+def histogram(bins: list[dict], *, value_title: str, count_title: str, value_format: str) -> dict:
+    """Pre-binned counts (rows: ``start``, ``end``, ``count``) as adjacent bars."""
+    return {
+        "$schema": SCHEMA,
+        "data": {"values": bins},
+        "mark": {"type": "bar", "tooltip": True},
+        "width": "container",
+        "height": 220,
+        "encoding": {
+            "x": {
+                "field": "start",
+                "type": "quantitative",
+                "bin": {"binned": True},
+                "title": value_title,
+                "axis": {"format": value_format},
+            },
+            "x2": {"field": "end"},
+            "y": {"field": "count", "type": "quantitative", "title": count_title},
+            "tooltip": [
+                {"field": "start", "type": "quantitative", "format": value_format},
+                {"field": "end", "type": "quantitative", "format": value_format},
+                {"field": "count", "type": "quantitative", "title": count_title},
+            ],
+        },
+    }

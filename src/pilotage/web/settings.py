@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "pilotage.web.control",
     "pilotage.web.experiments",
     "pilotage.web.imports",
+    "pilotage.web.customers",
 ]
 
 MIDDLEWARE = [

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("pilotage.web.control.urls")),
     path("", include("pilotage.web.experiments.urls")),
     path("", include("pilotage.web.imports.urls")),
+    path("", include("pilotage.web.customers.urls")),
     path("api/", api.urls),
 ]
