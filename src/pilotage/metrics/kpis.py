@@ -76,7 +76,10 @@ _kpis = [
         "New customers",
         "Nouveaux clients",
         "B2B: leads whose customer_at falls in the period. B2C: customers whose first order "
-        "falls in the period and came through a channel.",
+        "falls in the period and came through a channel. Split by channel or campaign under "
+        "the query's attribution model: first touch (default) counts each customer in its "
+        "source channel; last touch, linear, position-based and time decay split it over the "
+        "touches of its journey (fractional customers).",
         "count",
         "higher_is_better",
         ("new_customers",),
@@ -87,8 +90,11 @@ _kpis = [
         "cac",
         "CAC",
         "CAC",
-        "Marketing cost / new customers. Split by channel: the channel's cost / the new "
-        "customers whose source channel (first touch) it is.",
+        "Marketing cost / new customers (blended: the same under every attribution model). "
+        "By channel: the channel's cost / the new customers attributed to it under the "
+        "query's attribution model — first touch by default (the lead's source channel, or "
+        "the first order's acquisition channel); last touch, linear, position-based (40/20/40) "
+        "or time decay (half-life 7 days) split each customer over the channels of its journey.",
         "money",
         "lower_is_better",
         ("marketing_cost", "new_customers"),
@@ -110,7 +116,9 @@ _kpis = [
         "Attributed revenue",
         "Chiffre d'affaires attribué",
         "Revenue of the period's orders from customers acquired through a marketing channel, "
-        "credited to that channel (first touch).",
+        "credited under the query's attribution model: first touch (default) gives it all to "
+        "the acquisition channel; the other models split each customer's orders over the "
+        "channels of its journey by the model's weights.",
         "money",
         "higher_is_better",
         ("attributed_revenue",),
@@ -120,8 +128,9 @@ _kpis = [
         "romi",
         "ROMI",
         "ROMI",
-        "(Attributed revenue − marketing cost) / marketing cost, first-touch attribution "
-        "(revenue-based, as in the seed).",
+        "(Attributed revenue − marketing cost) / marketing cost (revenue-based, as in the "
+        "seed); revenue attributed under the query's attribution model, first touch by "
+        "default.",
         "ratio",
         "higher_is_better",
         ("attributed_revenue", "marketing_cost"),
@@ -132,8 +141,9 @@ _kpis = [
         "romi_margin",
         "ROMI (margin)",
         "ROMI (marge)",
-        "(Attributed gross margin − marketing cost) / marketing cost; the revenue stands in "
-        "for orders without a known margin (see attributed_margin_missing).",
+        "(Attributed gross margin − marketing cost) / marketing cost, attributed under the "
+        "query's attribution model (first touch by default); the revenue stands in for orders "
+        "without a known margin (see attributed_margin_missing).",
         "ratio",
         "higher_is_better",
         ("attributed_margin", "marketing_cost"),
@@ -143,7 +153,8 @@ _kpis = [
         "roas",
         "ROAS",
         "ROAS",
-        "Attributed revenue / marketing cost (first touch).",
+        "Attributed revenue / marketing cost, revenue attributed under the query's attribution "
+        "model (first touch by default).",
         "ratio",
         "higher_is_better",
         ("attributed_revenue", "marketing_cost"),
@@ -155,7 +166,8 @@ _kpis = [
         "LTV (historique)",
         "Average cumulative gross margin to date per customer of the cohort acquired in the "
         "period (first order in the period, through a channel); revenue where the margin is "
-        "unknown (flagged by cohort_margin_missing).",
+        "unknown (flagged by cohort_margin_missing). By channel, the cohort's customers are "
+        "credited under the query's attribution model (first touch by default).",
         "money",
         "higher_is_better",
         ("cohort_value", "cohort_customers"),
@@ -166,7 +178,8 @@ _kpis = [
         "ltv_to_cac",
         "LTV/CAC",
         "LTV/CAC",
-        "Historical LTV of the period's cohort / CAC of the same period and channel. Target ≥ 3.",
+        "Historical LTV of the period's cohort / CAC of the same period and channel, both "
+        "under the query's attribution model (first touch by default). Target ≥ 3.",
         "ratio",
         "higher_is_better",
         ("cohort_value", "cohort_customers", "marketing_cost", "new_customers"),

@@ -7,22 +7,38 @@ FORMULAS: dict[str, str] = {
     "marketing_cost": "Somme des dépenses média (spend.cost) datées dans la période. Les coûts "
     "hors média du budget et la masse salariale ne sont pas encore inclus.",
     "new_customers": "B2B : leads dont customer_at tombe dans la période. B2C : clients dont la "
-    "première commande tombe dans la période et qui sont venus par un canal.",
-    "cac": "Coûts marketing / nouveaux clients. Par canal : coût du canal / nouveaux clients "
-    "dont c'est le canal d'origine (premier contact).",
+    "première commande tombe dans la période et qui sont venus par un canal. Par canal ou "
+    "campagne selon le modèle d'attribution de la requête : le premier contact (par défaut) "
+    "compte chaque client dans son canal d'origine ; dernier contact, linéaire, en U et "
+    "décroissance temporelle le répartissent sur les contacts de son parcours (clients "
+    "fractionnaires).",
+    "cac": "Coûts marketing / nouveaux clients (global : identique sous tout modèle "
+    "d'attribution). Par canal : coût du canal / nouveaux clients qui lui sont attribués selon "
+    "le modèle d'attribution de la requête — premier contact par défaut (canal d'origine du "
+    "lead, ou canal d'acquisition de la première commande) ; dernier contact, linéaire, en U "
+    "(40/20/40) ou décroissance temporelle (demi-vie 7 jours) répartissent chaque client sur "
+    "les canaux de son parcours.",
     "revenue": "Somme de orders.revenue datée dans la période, tous clients confondus.",
     "attributed_revenue": "Chiffre d'affaires des commandes de la période passées par des "
-    "clients acquis par un canal marketing, attribué à ce canal (premier contact).",
-    "romi": "(Chiffre d'affaires attribué − coûts marketing) / coûts marketing, attribution au "
-    "premier contact (sur le chiffre d'affaires, comme dans le guide).",
-    "romi_margin": "(Marge brute attribuée − coûts marketing) / coûts marketing ; le chiffre "
-    "d'affaires remplace la marge des commandes dont la marge est inconnue.",
-    "roas": "Chiffre d'affaires attribué / coûts marketing (premier contact).",
+    "clients acquis par un canal marketing, attribué selon le modèle d'attribution de la "
+    "requête : le premier contact (par défaut) le donne entier au canal d'acquisition ; les "
+    "autres modèles répartissent les commandes de chaque client sur les canaux de son parcours "
+    "selon leurs poids.",
+    "romi": "(Chiffre d'affaires attribué − coûts marketing) / coûts marketing (sur le chiffre "
+    "d'affaires, comme dans le guide) ; attribution selon le modèle de la requête, premier "
+    "contact par défaut.",
+    "romi_margin": "(Marge brute attribuée − coûts marketing) / coûts marketing, attribuée "
+    "selon le modèle de la requête (premier contact par défaut) ; le chiffre d'affaires "
+    "remplace la marge des commandes dont la marge est inconnue.",
+    "roas": "Chiffre d'affaires attribué / coûts marketing, attribué selon le modèle de la "
+    "requête (premier contact par défaut).",
     "ltv": "Marge brute cumulée à date, en moyenne par client de la cohorte acquise dans la "
     "période (première commande dans la période, via un canal) ; le chiffre d'affaires quand "
-    "la marge est inconnue (signalé).",
+    "la marge est inconnue (signalé). Par canal, les clients de la cohorte sont attribués "
+    "selon le modèle de la requête (premier contact par défaut).",
     "ltv_to_cac": "LTV historique de la cohorte de la période / CAC de la même période et du "
-    "même canal. Objectif ≥ 3.",
+    "même canal, tous deux selon le modèle d'attribution de la requête (premier contact par "
+    "défaut). Objectif ≥ 3.",
     "cac_payback_months": "Mois de marge brute par client nécessaires pour rembourser le CAC : "
     "CAC / (marge de la cohorte à date / mois-clients observés).",
     "leads": "Leads créés dans la période.",

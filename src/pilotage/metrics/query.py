@@ -10,9 +10,16 @@ from typing import Literal
 
 Grain = Literal["week", "month", "quarter", "year"]
 Comparison = Literal["previous_period", "last_year", "plan"]
-Attribution = Literal["first_touch"]
+Attribution = Literal["first_touch", "last_touch", "linear", "position_based", "time_decay"]
 GRAINS: tuple[str, ...] = ("week", "month", "quarter", "year")
 COMPARISONS: tuple[str, ...] = ("previous_period", "last_year", "plan")
+ATTRIBUTIONS: tuple[str, ...] = (
+    "first_touch",
+    "last_touch",
+    "linear",
+    "position_based",
+    "time_decay",
+)
 DIMENSIONS: tuple[str, ...] = (
     "channel",
     "campaign",
@@ -35,7 +42,10 @@ class MetricQuery:
     the whole period). ``filters`` keeps only rows whose dimension has one of the given values.
     ``maturity_days`` is the window of cohort conversion rates: a lead counts as converted when
     it reaches the next stage within that many days, and only cohorts whose window has elapsed
-    by ``as_of`` (default: the last day with data) are counted.
+    by ``as_of`` (default: the last day with data) are counted. ``attribution`` is the model
+    that credits new customers and their revenue to channels when the query splits or filters
+    by channel or campaign (``first_touch``, the source channel, by default; see
+    ``metrics/attribution.py``); blended figures do not depend on it.
 
     >>> q = MetricQuery(("cac",), dt.date(2025, 1, 1), dt.date(2025, 12, 31), ("channel",))
     >>> q.key() == MetricQuery(("cac",), dt.date(2025, 1, 1), dt.date(2025, 12, 31),
@@ -69,6 +79,10 @@ class MetricQuery:
         if unknown:
             raise QueryError(
                 f"unknown dimension {unknown[0]!r}; use one of {', '.join(DIMENSIONS)}"
+            )
+        if self.attribution not in ATTRIBUTIONS:
+            raise QueryError(
+                f"unknown attribution {self.attribution!r}; use one of {', '.join(ATTRIBUTIONS)}"
             )
         if not 0 <= self.maturity_days <= 3660:
             raise QueryError("maturity_days must be between 0 and 3660 (ten years)")

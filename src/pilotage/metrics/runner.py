@@ -18,6 +18,7 @@ from typing import Any
 import ibis
 from ibis.expr.types import Table
 
+from pilotage.metrics.attribution import measure
 from pilotage.metrics.kpis import KPIS, Kpi
 from pilotage.metrics.measures import MEASURES, Context, aggregate
 from pilotage.metrics.query import MetricQuery, QueryError, add_months
@@ -56,6 +57,7 @@ class MetricResult:
                 "dimensions": list(self.query.dimensions),
                 "grain": self.query.grain,
                 "compare": self.query.compare,
+                "attribution": self.query.attribution,
             },
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "keys": list(self.keys),
@@ -106,7 +108,7 @@ def expression(
             if any(dimension not in MEASURES[m].dimensions for m in k.measures):
                 raise QueryError(f"{k.name} cannot be split or filtered by {dimension}")
     needed = list(dict.fromkeys(m for k in kpis for m in k.measures))
-    parts = [aggregate(MEASURES[name], ctx) for name in needed]
+    parts = [aggregate(measure(name, ctx), ctx) for name in needed]
     keys = [c for c in parts[0].columns if c not in MEASURES]
     if keys == ["_all"]:  # the whole period: one row, even when nothing happened
         frame = ibis.memtable({"_all": [1]}, schema={"_all": "int8"})

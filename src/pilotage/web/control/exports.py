@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from pilotage.metrics import KPIS
 from pilotage.web.control import scorecard
+from pilotage.web.control.attribution_setting import model_of
 from pilotage.web.workspaces.models import Workspace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +31,7 @@ def channel_table_rows(
     choice, period = scorecard.period_for(source, choice)
     if period is None:
         return choice, ["channel"], []
-    metrics, rows = scorecard.channel_table(source, period)
+    metrics, rows = scorecard.channel_table(source, period, model_of(workspace))
     header = ["channel", *metrics]
     return choice, header, [[_cell(row["channel"]), *(row[m] for m in metrics)] for row in rows]
 

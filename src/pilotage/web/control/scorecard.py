@@ -14,7 +14,9 @@ from pilotage import charts
 from pilotage.metrics import KPIS, SCORECARD, MetricQuery, WarehouseSource, run
 from pilotage.metrics.measures import MEASURES
 from pilotage.metrics.overview import Period
+from pilotage.metrics.query import Attribution
 from pilotage.metrics.variance import variance
+from pilotage.web.control.attribution_setting import model_of
 from pilotage.web.plans.services import plan_lookup
 from pilotage.web.workspaces.models import Workspace
 from pilotage.web.workspaces.services import warehouse
@@ -85,11 +87,19 @@ def scorecard(
     compare: str,
     filters: tuple[tuple[str, tuple[str, ...]], ...],
     plan: PlanLookup | None,
+    attribution: Attribution = "first_touch",
 ) -> list[Tile]:
     metrics = tuple(m for m in SCORECARD if source.kind in KPIS[m].kinds)
     # a KPI that cannot be filtered (NPS by channel, say) shows n/a rather than a wrong total
     filtered = tuple(m for m in metrics if supports(m, [d for d, _ in filters]))
-    query = MetricQuery(filtered, period.start, period.end, compare=compare, filters=filters)  # type: ignore[arg-type]
+    query = MetricQuery(
+        filtered,
+        period.start,
+        period.end,
+        compare=compare,  # type: ignore[arg-type]
+        filters=filters,
+        attribution=attribution,
+    )
     [row] = run(query, source).rows
     tiles = []
     for m in metrics:
@@ -113,16 +123,23 @@ def scorecard(
     return tiles
 
 
-def channel_table(source: WarehouseSource, period: Period) -> tuple[tuple[str, ...], list[dict]]:
+def channel_table(
+    source: WarehouseSource, period: Period, attribution: Attribution = "first_touch"
+) -> tuple[tuple[str, ...], list[dict]]:
+    """The KPIs by channel; CAC, ROMI and LTV/CAC credit channels by ``attribution``."""
     metrics = CHANNEL_TABLE_B2B if source.kind == "b2b" else CHANNEL_TABLE_B2C
-    result = run(MetricQuery(metrics, period.start, period.end, ("channel",)), source)
+    query = MetricQuery(metrics, period.start, period.end, ("channel",), attribution=attribution)
+    result = run(query, source)
     return metrics, result.rows
 
 
-def funnel_chart(source: WarehouseSource, period: Period, filters) -> dict | None:
+def funnel_chart(
+    source: WarehouseSource, period: Period, filters, attribution: Attribution = "first_touch"
+) -> dict | None:
     if source.kind != "b2b":
         return None
-    [row] = run(MetricQuery(FUNNEL, period.start, period.end, filters=filters), source).rows
+    query = MetricQuery(FUNNEL, period.start, period.end, filters=filters, attribution=attribution)
+    [row] = run(query, source).rows
     labels = {m: (KPIS[m].label if m in KPIS else m) for m in FUNNEL}
     labels["opportunities"] = _("Opportunities")
     rows = [{"stage": labels[m], "count": row[m], "order": i} for i, m in enumerate(FUNNEL)]
@@ -130,10 +147,22 @@ def funnel_chart(source: WarehouseSource, period: Period, filters) -> dict | Non
 
 
 def trend_chart(
-    source: WarehouseSource, period: Period, filters, metric: str, plan: PlanLookup | None
+    source: WarehouseSource,
+    period: Period,
+    filters,
+    metric: str,
+    plan: PlanLookup | None,
+    attribution: Attribution = "first_touch",
 ) -> dict:
     """The KPI by month, with a dashed plan line where the workspace has targets for it."""
-    query = MetricQuery((metric,), period.start, period.end, grain="month", filters=filters)
+    query = MetricQuery(
+        (metric,),
+        period.start,
+        period.end,
+        grain="month",
+        filters=filters,
+        attribution=attribution,
+    )
     compare = "plan" if plan and not filters else None
     if compare:
         query = MetricQuery((metric,), period.start, period.end, grain="month", compare="plan")
@@ -155,10 +184,13 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
     """The whole control page's context."""
     source = source_for(workspace)
     choice, period = period_for(source, choice)
+    attribution = model_of(workspace)
     context: dict[str, Any] = {
         "period_choice": choice,
         "period": period,
         "compare": compare,
+        "attribution_model": attribution,
+        "attribution_label": workspace.get_attribution_model_display(),
         "channel": dict(filters).get("channel", ("",))[0],
         "region": dict(filters).get("region", ("",))[0],
         "regions": _values(source, "region") if source.kind == "b2b" else [],
@@ -168,10 +200,10 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
     if period is None:
         return context
     plan = plan_lookup(workspace)
-    metrics, rows = channel_table(source, period)
+    metrics, rows = channel_table(source, period, attribution)
     trend_metric = "new_customers"
     context |= {
-        "tiles": scorecard(source, period, compare, filters, plan),
+        "tiles": scorecard(source, period, compare, filters, plan, attribution),
         "table_metrics": metrics,
         "table_rows": rows,
         "channels": [r["channel"] for r in rows],
@@ -181,12 +213,12 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
                 {
                     "id": "funnel",
                     "title": _("Funnel"),
-                    "spec": funnel_chart(source, period, filters),
+                    "spec": funnel_chart(source, period, filters, attribution),
                 },
                 {
                     "id": "trend",
                     "title": _("New customers by month"),
-                    "spec": trend_chart(source, period, filters, trend_metric, plan),
+                    "spec": trend_chart(source, period, filters, trend_metric, plan, attribution),
                 },
             )
             if c["spec"] is not None

@@ -11,5 +11,10 @@ urlpatterns = [
         views.attribution_page,
         name="control_attribution",
     ),
+    path(
+        "w/<slug:slug>/control/settings/",
+        views.attribution_settings,
+        name="control_settings",
+    ),
     path("w/<slug:slug>/control/export/<str:table>.<str:fmt>", views.export, name="control_export"),
 ]

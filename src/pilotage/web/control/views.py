@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from pilotage.metrics import QueryError
-from pilotage.web.control import attribution, drill, exports, scorecard, variances
+from pilotage.web.control import (
+    attribution,
+    attribution_setting,
+    drill,
+    exports,
+    scorecard,
+    variances,
+)
 from pilotage.web.workspaces.access import workspace_view
+from pilotage.web.workspaces.models import Role
 
 COMPARISONS = ("last_year", "previous_period")
 
@@ -60,4 +68,19 @@ def variance_page(request: HttpRequest) -> HttpResponse:
 def attribution_page(request: HttpRequest) -> HttpResponse:
     """Every attribution model side by side, the range across models, and the reconciliation."""
     context = attribution.page(request.workspace, request.GET.get("period"))
+    context["attribution_model"] = attribution_setting.model_of(request.workspace)
     return render(request, "control/attribution.html", context)
+
+
+@workspace_view(Role.OWNER)
+def attribution_settings(request: HttpRequest) -> HttpResponse:
+    """The model crediting channels in CAC by channel and ROMI; owners only, audited."""
+    workspace = request.workspace
+    initial = {"attribution_model": workspace.attribution_model}
+    form = attribution_setting.AttributionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        model = form.cleaned_data["attribution_model"]
+        attribution_setting.change(workspace, model, request.user)
+        return redirect("control", slug=workspace.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "control/settings.html", {"form": form}, status=status)

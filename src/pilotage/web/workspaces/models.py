@@ -24,6 +24,23 @@ class Workspace(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # the metrics layer's models (pilotage.metrics.query.ATTRIBUTIONS): CAC by channel and ROMI
+    attribution_model = models.CharField(
+        _("attribution model"),
+        max_length=20,
+        default="first_touch",
+        choices=[
+            ("first_touch", _("First touch")),
+            ("last_touch", _("Last touch")),
+            ("linear", _("Linear")),
+            ("position_based", _("Position-based")),
+            ("time_decay", _("Time decay")),
+        ],
+        help_text=_(
+            "How new customers and their revenue are credited to channels in CAC by channel "
+            "and ROMI."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -21,6 +21,9 @@ def kpi_value(value, metric: str, currency: str) -> str:
         return money(value, currency)
     if unit == "percent":
         return format_percent(value, format="#,##0.0 %", locale=locale)
+    if unit == "count" and abs(value - round(value)) > 1e-9:
+        # fractional customers credited by an attribution model other than first touch
+        return format_decimal(value, format="#,##0.0", locale=locale)
     if unit == "count":
         return format_decimal(round(value), locale=locale)
     if unit in {"days", "months", "score"}:
