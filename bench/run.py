@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import clv_fit
 import import_csv
 import kpi_cube
 import pyarrow.compute as pc
@@ -73,6 +74,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "dashboard_query_vs_arrow": (dashboard_query_vs_arrow, _ratio),
     "kpi_cube": (kpi_cube.kpi_cube, kpi_cube.describe),
     "import_csv": (import_csv.import_csv, import_csv.describe),
+    "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
 }
 
 

@@ -491,6 +491,110 @@ def attribution(paths_csv: str, separator: str, model: str, order: int, as_json:
 
 
 @main.group()
+def clv() -> None:
+    """Customer lifetime value: BG/NBD repeat buying and Gamma-Gamma spend (see docs/clv.md)."""
+
+
+@clv.command("fit")
+@click.option(
+    "--transactions-csv",
+    type=click.Path(exists=True, dir_okay=False),
+    help="One row per purchase: customer, date (ISO, UTC) and value columns.",
+)
+@click.option("--customer-column", help="With --transactions-csv: the customer id column.")
+@click.option("--date-column", help="With --transactions-csv: the purchase date column.")
+@click.option("--value-column", help="With --transactions-csv: the purchase value column.")
+@click.option(
+    "--freq",
+    type=click.Choice(["W", "D"]),
+    default="W",
+    show_default=True,
+    help="Period of the summary: weeks or days.",
+)
+@click.option(
+    "--summary-csv",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Columns customer_id,frequency,recency,T,monetary_value (times in --freq periods).",
+)
+@click.option("--horizon-months", default=36, show_default=True, type=click.IntRange(1, 600))
+@click.option(
+    "--discount-rate",
+    default=0.01,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Monthly discount rate.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def clv_fit(
+    transactions_csv: str | None,
+    customer_column: str | None,
+    date_column: str | None,
+    value_column: str | None,
+    freq: str,
+    summary_csv: str | None,
+    horizon_months: int,
+    discount_rate: float,
+    as_json: bool,
+) -> None:
+    """Fit BG/NBD + Gamma-Gamma on transactions or a customer summary, and value customers.
+
+    JSON: {"bgnbd": {"r", "alpha", "a", "b", "loglik", "confidence_intervals"},
+    "gamma_gamma": {"p", "q", "v", "loglik", "confidence_intervals"}, "customers":
+    [{"customer_id", "expected_purchases", "probability_alive", "expected_average_value",
+    "clv"}]} — expected purchases over the horizon, CLV discounted monthly.
+    """
+    from pilotage.models.clv import ConvergenceError, fit_clv
+    from pilotage.models.clv.csv_input import (
+        CsvInputError,
+        read_summary_csv,
+        read_transactions_csv,
+    )
+
+    if bool(transactions_csv) == bool(summary_csv):
+        raise click.UsageError("give either --transactions-csv or --summary-csv")
+    try:
+        if transactions_csv:
+            columns = {
+                "--customer-column": customer_column,
+                "--date-column": date_column,
+                "--value-column": value_column,
+            }
+            missing = [name for name, value in columns.items() if not value]
+            if missing:
+                raise click.UsageError(f"--transactions-csv needs {', '.join(missing)}")
+            assert customer_column and date_column and value_column
+            summary = read_transactions_csv(
+                transactions_csv, customer_column, date_column, value_column, freq=freq
+            )
+        else:
+            assert summary_csv
+            summary = read_summary_csv(summary_csv, freq=freq)
+        result = fit_clv(summary, horizon_months, discount_rate, freq)
+    except (CsvInputError, ConvergenceError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    bg, gg = result["bgnbd"], result["gamma_gamma"]
+    click.echo(
+        f"BG/NBD: r={bg['r']:.4g} alpha={bg['alpha']:.4g} a={bg['a']:.4g} b={bg['b']:.4g} "
+        f"(log-likelihood {bg['loglik']:.1f})"
+    )
+    click.echo(f"Gamma-Gamma: p={gg['p']:.4g} q={gg['q']:.4g} v={gg['v']:.4g}")
+    customers = sorted(result["customers"], key=lambda c: -c["clv"])
+    click.echo(f"{'customer':<16} {'purchases':>10} {'P(alive)':>9} {'avg value':>10} {'CLV':>10}")
+    for c in customers[:20]:
+        click.echo(
+            f"{c['customer_id']:<16} {c['expected_purchases']:>10.2f} "
+            f"{c['probability_alive']:>9.2f} {c['expected_average_value']:>10.2f} "
+            f"{c['clv']:>10.2f}"
+        )
+    if len(customers) > 20:
+        total = sum(c["clv"] for c in customers)
+        click.echo(f"… {len(customers) - 20} more customers; total CLV {total:,.2f}")
+
+
+@main.group()
 def token() -> None:
     """API tokens (for `Authorization: Bearer <token>` on /api/)."""
 
