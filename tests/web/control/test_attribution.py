@@ -120,3 +120,33 @@ def test_the_page_is_fast(client, personas):
     started = time.perf_counter()
     _page(client, personas, period="last12")
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_influenced_pipeline_counts_every_journey_a_channel_touched(
+    client, personas, demo_warehouse
+):
+    """Independently from the warehouse: for each channel, the converting journeys of the period
+    with at least one touch of it (up to the first converting touch)."""
+    context = _page(client, personas, period="2025").context
+    touches = demo_warehouse.read(personas.workspace.slug, "touchpoints").to_pylist()
+    first_conversion: dict[str, dt.datetime] = {}
+    for t in touches:
+        if t["converted"]:
+            at = first_conversion.get(t["journey_id"])
+            if at is None or t["occurred_at"] < at:
+                first_conversion[t["journey_id"]] = t["occurred_at"]
+    low, high = _bounds(context["period"])
+    ending = {j for j, at in first_conversion.items() if low <= at < high}
+    seen: dict[str, set[str]] = {}
+    for t in touches:
+        journey = t["journey_id"]
+        if journey in ending and t["occurred_at"] <= first_conversion[journey]:
+            seen.setdefault(t["channel"], set()).add(journey)
+    lines = {line.channel: line for line in context["lines"]}
+    assert {c: len(j) for c, j in seen.items()} == {
+        c: int(line.influenced_conversions) for c, line in lines.items()
+    }
+    # a journey counts for every channel it went through: more than the conversions
+    assert sum(line.influenced_conversions for line in lines.values()) > context["conversions"]
+    for line in lines.values():  # and never less than any model's credit
+        assert line.influenced_conversions >= line.conversions_max - 1e-9

@@ -57,6 +57,8 @@ class ChannelLine:
     conversions_max: float
     value_min: float
     value_max: float
+    influenced_conversions: float = 0.0
+    influenced_value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,27 @@ def attribute_all(paths: list[Journey]) -> dict[str, Attribution]:
     return {name: get_model(name).attribute(paths) for name in model_names()}
 
 
-def channel_lines(results: dict[str, Attribution]) -> list[ChannelLine]:
-    """One line per channel (by channel name) with every model's credit and their spread."""
-    channels = sorted({c for r in results.values() for c in r.channels})
+def influenced(paths: list[Journey]) -> dict[str, tuple[float, float]]:
+    """Influenced pipeline per channel: the converting journeys that went through the channel at
+    least once (any touch), and their value — each journey counted once per channel it saw."""
+    found: dict[str, list[float]] = {}
+    for journey in paths:
+        if not journey.converted:
+            continue
+        for channel in set(journey.channels):
+            totals = found.setdefault(channel, [0.0, 0.0])
+            totals[0] += 1
+            totals[1] += journey.value
+    return {c: (t[0], t[1]) for c, t in found.items()}
+
+
+def channel_lines(
+    results: dict[str, Attribution], touched: dict[str, tuple[float, float]] | None = None
+) -> list[ChannelLine]:
+    """One line per channel (by channel name) with every model's credit and their spread, and
+    the channel's influenced pipeline when ``touched`` gives it."""
+    touched = touched or {}
+    channels = sorted({c for r in results.values() for c in r.channels} | set(touched))
     lines = []
     for channel in channels:
         conversions = {
@@ -142,6 +162,7 @@ def channel_lines(results: dict[str, Attribution]) -> list[ChannelLine]:
                 max(conversions.values()),
                 min(values.values()),
                 max(values.values()),
+                *touched.get(channel, (0.0, 0.0)),
             )
         )
     return lines
@@ -171,7 +192,7 @@ def page(workspace: Workspace, choice: str | None) -> dict[str, Any]:
         return context
     paths = journeys(source, period)
     results = attribute_all(paths)
-    lines = channel_lines(results)
+    lines = channel_lines(results, influenced(paths))
     labels = model_labels()
     converting = [j for j in paths if j.converted]
     attributed = sum(j.value for j in converting)
