@@ -1,0 +1,21 @@
+"""Budget allocation over response curves (no Django).
+
+:func:`optimize` splits a total budget over a model's channels to maximise the predicted
+outcome (or a cautious lower quantile of it) under per-channel minimums and maximums, a ramp
+limit and an extrapolation guard; the model only needs the small
+:class:`~pilotage.allocation.response.ResponseModel` interface. See ``docs/allocation.md``.
+"""
+
+from pilotage.allocation.constraints import AllocationError
+from pilotage.allocation.optimize import optimize
+from pilotage.allocation.response import ChannelCurves, ResponseModel
+from pilotage.allocation.result import Allocation, Interval
+
+__all__ = [
+    "Allocation",
+    "AllocationError",
+    "ChannelCurves",
+    "Interval",
+    "ResponseModel",
+    "optimize",
+]
