@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint serve bench install install-dev lock check-imports clean messages help
+.PHONY: demo test lint serve bench bench-peers install install-dev lock check-imports clean messages help
 
 help:
 	@echo "make demo   - install, load the demo companies, serve on http://$(HOST):$(PORT)"
@@ -63,6 +63,10 @@ test: lint
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+
+# The peers some benchmarks compare with (ChannelAttribution: GPL-3, may compile from source).
+bench-peers: install-dev
+	$(UV) pip install --python $(BIN)/python "channelattribution>=2.2,<3" "matplotlib>=3.8,<4"
 
 # Re-resolve the pinned dependencies after changing pyproject.toml.
 lock: $(UV)

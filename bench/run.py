@@ -18,6 +18,7 @@ from pathlib import Path
 import clv_fit
 import import_csv
 import kpi_cube
+import markov_attribution
 import pyarrow.compute as pc
 from timing import best_of
 
@@ -74,6 +75,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "dashboard_query_vs_arrow": (dashboard_query_vs_arrow, _ratio),
     "kpi_cube": (kpi_cube.kpi_cube, kpi_cube.describe),
     "import_csv": (import_csv.import_csv, import_csv.describe),
+    "markov_attribution": (markov_attribution.markov_attribution, markov_attribution.describe),
     "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
 }
 
