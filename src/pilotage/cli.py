@@ -595,6 +595,62 @@ def clv_fit(
 
 
 @main.group()
+def mmm() -> None:
+    """Marketing-mix model: ROI and marginal ROI per channel (see docs/mmm.md)."""
+
+
+@mmm.command("fit")
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Wide weekly CSV: a date column, the target and one spend column per channel.",
+)
+@click.option("--date-column", required=True, help="The week's date column (ISO, 7 days apart).")
+@click.option("--target-column", required=True, help="The outcome column (revenue, leads…).")
+@click.option("--channels", required=True, help="Comma-separated spend columns, one per channel.")
+@click.option("--controls", default="", help="Comma-separated control columns (optional).")
+@click.option(
+    "--model-out", type=click.Path(dir_okay=False), help="Save the fitted model (JSON) here."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def mmm_fit(
+    csv_path: str,
+    date_column: str,
+    target_column: str,
+    channels: str,
+    controls: str,
+    model_out: str | None,
+    as_json: bool,
+) -> None:
+    """Fit the weekly marketing-mix model on a CSV and print ROI per channel.
+
+    JSON: {"channels": {name: {"roi", "roi_low", "roi_high", "mroi", "mroi_low", "mroi_high",
+    "contribution_share", …}}, "diagnostics": {"r2", "mape", "durbin_watson", "holdout",
+    "converged", "convergence_reasons", …}} — intervals are 90%.
+    """
+    from pilotage.models.mmm import CsvInputError, MarketingMixModel, read_weekly_csv, result_json
+
+    names = [c.strip() for c in channels.split(",") if c.strip()]
+    extra = [c.strip() for c in controls.split(",") if c.strip()]
+    try:
+        table = read_weekly_csv(csv_path, date_column, target_column, names, extra)
+        model = MarketingMixModel().fit(
+            table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
+        )
+    except (CsvInputError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if model_out:
+        model.save(model_out)
+    result = result_json(model)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(model.summary_text())
+
+
+@main.group()
 def token() -> None:
     """API tokens (for `Authorization: Bearer <token>` on /api/)."""
 

@@ -48,6 +48,8 @@ def test_it_has_the_expected_command_tree():
         "import",
         "kpi",
         "manage",
+        "mmm",
+        "mmm fit",
         "serve",
         "token",
         "token create",

@@ -1,0 +1,119 @@
+"""Weekly wide tables for the MMM: from a CSV file, or from the warehouse with DuckDB."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+TARGETS = ("revenue", "customers", "leads")
+
+
+class CsvInputError(ValueError):
+    """A CSV problem, naming the file, line and column."""
+
+
+def read_weekly_csv(
+    path: str | Path,
+    date_column: str,
+    target_column: str,
+    channels: list[str],
+    controls: list[str] | None = None,
+) -> dict[str, Any]:
+    """``{"dates", "y", "spend": {channel: array}, "controls": {name: array}}`` from a wide CSV."""
+    controls = controls or []
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        for column in [date_column, target_column, *channels, *controls]:
+            if column not in header:
+                raise CsvInputError(
+                    f"{path}, line 1: no column {column!r} (columns: {', '.join(header)})"
+                )
+        dates: list[dt.date] = []
+        values: dict[str, list[float]] = {c: [] for c in [target_column, *channels, *controls]}
+        for line, row in enumerate(reader, start=2):
+            try:
+                dates.append(dt.date.fromisoformat((row[date_column] or "").strip()[:10]))
+            except ValueError:
+                raise CsvInputError(
+                    f"{path}, line {line}, column {date_column!r}: {row[date_column]!r} is not "
+                    "an ISO date (YYYY-MM-DD)"
+                ) from None
+            for column in values:
+                text = (row[column] or "").strip().replace(",", ".")
+                try:
+                    number = float(text)
+                except ValueError:
+                    number = float("nan")
+                if not np.isfinite(number):
+                    raise CsvInputError(
+                        f"{path}, line {line}, column {column!r}: {row[column]!r} is not a number"
+                    )
+                if column in channels and number < 0:
+                    raise CsvInputError(
+                        f"{path}, line {line}, column {column!r}: spend cannot be negative"
+                    )
+                values[column].append(number)
+    if len(dates) < 2:
+        raise CsvInputError(f"{path}: fewer than two weeks of data")
+    gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
+    if gaps != {7}:
+        raise CsvInputError(
+            f"{path}, column {date_column!r}: dates must be consecutive weeks in order "
+            f"(7 days apart), found gaps of {sorted(gaps)} days"
+        )
+    return {
+        "dates": dates,
+        "y": np.array(values[target_column]),
+        "spend": {c: np.array(values[c]) for c in channels},
+        "controls": {c: np.array(values[c]) for c in controls},
+    }
+
+
+_TARGET_SQL = {
+    "revenue": "SELECT date_trunc('week', ordered_at)::DATE AS week, sum(revenue) AS value "
+    "FROM orders GROUP BY 1",
+    "customers": "SELECT date_trunc('week', first)::DATE AS week, count(*) AS value FROM "
+    "(SELECT customer_id, min(ordered_at) AS first FROM orders GROUP BY 1) GROUP BY 1",
+    "leads": "SELECT date_trunc('week', created_at)::DATE AS week, count(*) AS value "
+    "FROM leads GROUP BY 1",
+}
+
+
+def weekly_table(warehouse: Any, workspace: str, target: str = "revenue") -> dict[str, Any]:
+    """Weekly (Monday) spend per channel and ``target`` from the workspace's warehouse.
+
+    Returns the same shape as :func:`read_weekly_csv`. Weeks cover the spend table's full
+    weeks (a partial first or last week is dropped); weeks without a target row count 0.
+    """
+    from pilotage.warehouse import connect
+
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {', '.join(TARGETS)}, got {target!r}")
+    con = connect(warehouse, workspace)
+    rows = con.execute(
+        "SELECT date_trunc('week', date)::DATE AS week, channel, sum(cost)::DOUBLE "
+        "FROM spend GROUP BY 1, 2 ORDER BY 1"
+    ).fetchall()
+    span = con.execute("SELECT min(date), max(date) FROM spend").fetchone()
+    if not rows or span is None:
+        raise ValueError(f"workspace {workspace!r} has no spend")
+    first, last = span
+    target_rows = dict(con.execute(_TARGET_SQL[target]).fetchall())
+    weeks = sorted({r[0] for r in rows})
+    weeks = [w for w in weeks if w >= first and w + dt.timedelta(days=6) <= last]
+    if not weeks:
+        raise ValueError(f"workspace {workspace!r} has no full week of spend")
+    index = {w: i for i, w in enumerate(weeks)}
+    channels = sorted({r[1] for r in rows})
+    spend = {c: np.zeros(len(weeks)) for c in channels}
+    for week, channel, cost in rows:
+        if week in index:
+            spend[channel][index[week]] = cost
+    y = np.array([float(target_rows.get(w, 0.0)) for w in weeks])
+    return {"dates": weeks, "y": y, "spend": spend, "controls": {}}

@@ -1,0 +1,72 @@
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from pilotage.cli import main
+from tests.models.mmm.conftest import synthetic
+
+
+def write_csv(path, rows=104):
+    spend, y, _ = synthetic(0, weeks=rows)
+    start = dt.date(2024, 1, 1)
+    lines = ["week,sales,tv,search"] + [
+        f"{start + dt.timedelta(days=7 * i)},{y[i]:.2f},{spend['tv'][i]:.2f},"
+        f"{spend['search'][i]:.2f}"
+        for i in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_it_fits_a_csv_and_prints_the_documented_json(tmp_path):
+    csv = write_csv(tmp_path / "weekly.csv")
+    out = tmp_path / "model.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "mmm",
+            "fit",
+            "--csv",
+            str(csv),
+            "--date-column",
+            "week",
+            "--target-column",
+            "sales",
+            "--channels",
+            "tv,search",
+            "--model-out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    for r in doc["channels"].values():
+        assert {"roi", "roi_low", "roi_high", "mroi", "contribution_share"} <= set(r)
+    assert {"r2", "mape", "converged", "durbin_watson", "holdout"} <= set(doc["diagnostics"])
+    assert json.loads(out.read_text())["format"] == "pilotage-mmm/1"
+
+
+def test_it_names_file_line_and_column_of_a_bad_value(tmp_path):
+    csv = write_csv(tmp_path / "weekly.csv")
+    lines = csv.read_text().splitlines()
+    lines[5] = lines[5].rsplit(",", 1)[0] + ",lots"
+    csv.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "mmm",
+            "fit",
+            "--csv",
+            str(csv),
+            "--date-column",
+            "week",
+            "--target-column",
+            "sales",
+            "--channels",
+            "tv,search",
+        ],
+    )
+    assert result.exit_code == 1
+    assert f"{csv}, line 6, column 'search': 'lots' is not a number" in result.output

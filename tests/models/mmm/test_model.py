@@ -1,0 +1,98 @@
+import json
+
+import numpy as np
+import pytest
+
+from pilotage.models.mmm import Lift, MarketingMixModel, NotConvergedError
+from tests.models.mmm.conftest import synthetic
+
+
+def test_it_reports_every_output_with_its_interval(small_model):
+    results = small_model.channel_results()
+    assert set(results) == {"tv", "search"}
+    for r in results.values():
+        assert r["roi_low"] <= r["roi"] <= r["roi_high"]
+        assert r["mroi_low"] <= r["mroi_high"]
+        assert 0 < r["contribution_share"] < 1
+        assert r["half_life_weeks"] >= 0 and r["saturation_weekly_spend"] > 0
+    d = small_model.diagnostics()
+    assert d["converged"] and d["r2"] > 0.5 and d["mape"] < 0.2
+    assert d["holdout"]["weeks"] == 13 and d["holdout"]["mape"] < 0.2
+    assert 1 < d["durbin_watson"] < 3
+
+
+def test_it_answers_the_budget_optimiser(small_model):
+    model = small_model
+    current = model.current_allocation(13)
+    assert set(current) == set(model.channels)
+    low, high = model.spend_range("tv")
+    assert 0 <= low < high
+    now = model.outcome(current, 13)
+    more = model.outcome({**current, "search": current["search"] * 1.5}, 13)
+    assert 0 < now < more
+    # Marginal ROI is the slope of the steady-state response at the current spend.
+    step = 1.0
+    slope = (model.outcome({**current, "tv": current["tv"] + 13 * step}, 13) - now) / (13 * step)
+    assert slope == pytest.approx(model.channel_results()["tv"]["mroi"], rel=0.05)
+    draws = model.outcome_draws(current, 13, n=50)
+    assert draws.shape == (50,)
+    assert np.array_equal(draws, model.outcome_draws(current, 13, n=50))
+    assert np.percentile(draws, 5) < now < np.percentile(draws, 95)
+    with pytest.raises(ValueError, match="unknown channels"):
+        model.outcome({"radio": 1.0}, 4)
+
+
+def test_it_round_trips_through_json(small_model, tmp_path):
+    path = tmp_path / "model.json"
+    small_model.save(path)
+    assert json.loads(path.read_text())["format"] == "pilotage-mmm/1"
+    loaded = MarketingMixModel.load(path)
+    allocation = small_model.current_allocation(8)
+    assert loaded.outcome(allocation, 8) == pytest.approx(small_model.outcome(allocation, 8))
+    assert np.allclose(
+        loaded.outcome_draws(allocation, 8), small_model.outcome_draws(allocation, 8)
+    )
+    for name, r in small_model.channel_results().items():
+        numbers = {k: v for k, v in r.items() if isinstance(v, float)}
+        assert {k: loaded.channel_results()[name][k] for k in numbers} == pytest.approx(numbers)
+
+
+def test_it_turns_a_business_roi_interval_into_the_prior():
+    spend, y, _ = synthetic(1, weeks=60, noise=0.3)
+    tight = MarketingMixModel(holdout_weeks=0, roi_priors={"tv": (0.9, 1.1)}).fit(spend, y)
+    r = tight.channel_results()["tv"]
+    assert r["roi_low"] > 0.85 and r["roi_high"] < 1.15
+
+
+def test_it_uses_lift_tests_to_narrow_the_interval():
+    spend, y, _ = synthetic(2, weeks=60, noise=0.3)
+    plain = MarketingMixModel(holdout_weeks=0).fit(spend, y)
+    current = plain.current_allocation(4)
+    lift = plain.outcome({**current, "tv": current["tv"] + 10_000}, 4) - plain.outcome(current, 4)
+    calibrated = MarketingMixModel(
+        holdout_weeks=0, lift_tests=[Lift("tv", 10_000, lift, lift * 0.05, weeks=4)]
+    ).fit(spend, y)
+    width = {
+        m: m.channel_results()["tv"]["mroi_high"] - m.channel_results()["tv"]["mroi_low"]
+        for m in (plain, calibrated)
+    }
+    assert width[calibrated] < width[plain]
+
+
+def test_it_refuses_recommendations_from_a_model_that_did_not_converge():
+    spend, y, _ = synthetic(0)
+    model = MarketingMixModel(holdout_weeks=0, max_iter=2).fit(spend, y)
+    assert not model.converged_
+    assert "optimiser stopped before reaching the best fit" in model.convergence_reasons_[0]
+    with pytest.raises(NotConvergedError, match="did not converge: the optimiser stopped"):
+        model.outcome(model.current_allocation(4), 4)
+    with pytest.raises(NotConvergedError):
+        model.outcome_draws(model.current_allocation(4), 4)
+    assert model.summary_text().startswith("The model did not converge")
+    assert model.summary_text("fr").startswith("Le modèle n'a pas convergé")
+
+
+def test_it_writes_one_paragraph_in_english_and_french(small_model):
+    en = small_model.summary_text()
+    assert "search returns" in en and "€ per €" in en and "\n" not in en
+    assert "rapporte" in small_model.summary_text("fr")

@@ -1,0 +1,45 @@
+"""Recovery of the simulator's true ROIs from weekly aggregates (docs/mmm.md, "Validation")."""
+
+import pytest
+
+from tests.models.mmm.conftest import fitted
+
+CASES = [("boutique", 42), ("boutique", 7), ("industrie", 42), ("industrie", 7)]
+# Channels that carry ≥ 15% of the outcome; their ROI must come back within 35%.
+BIG = {"boutique": ("Paid social", "Paid search")}
+
+
+@pytest.mark.slow
+def test_it_puts_the_true_roi_inside_most_90_percent_intervals():
+    inside, total, lines = 0, 0, []
+    for company, seed in CASES:
+        model, truth = fitted(company, seed)
+        assert model.converged_, model.convergence_reasons_
+        for name, r in model.channel_results().items():
+            true = truth["channels"][name]["roi"]
+            hit = r["roi_low"] <= true <= r["roi_high"]
+            inside += hit
+            total += 1
+            lines.append(f"{company} {seed} {name}: {true:.2f} vs {r['roi']:.2f}")
+    assert inside / total >= 0.75, "\n".join(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("company", "seed"), [c for c in CASES if c[0] in BIG])
+def test_it_recovers_the_roi_of_the_big_channels(company, seed):
+    model, truth = fitted(company, seed)
+    results = model.channel_results()
+    for name in BIG[company]:
+        true = truth["channels"][name]["roi"]
+        assert results[name]["roi"] == pytest.approx(true, rel=0.35), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("company", "seed"), CASES)
+def test_it_recovers_the_total_media_roi(company, seed):
+    model, truth = fitted(company, seed)
+    results = model.channel_results()
+    estimated = sum(r["contribution"] for r in results.values()) / sum(
+        r["spend"] for r in results.values()
+    )
+    assert estimated == pytest.approx(truth["total"]["roi"], rel=0.3)
