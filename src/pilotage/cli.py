@@ -651,6 +651,107 @@ def mmm_fit(
 
 
 @main.group()
+def budget() -> None:
+    """Budget allocation from a fitted marketing-mix model (see docs/allocation.md)."""
+
+
+@budget.command("optimize")
+@click.option(
+    "--model",
+    "model_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A model saved by `pilotage mmm fit --model-out`.",
+)
+@click.option("--total", required=True, type=float, help="The budget over the horizon.")
+@click.option("--weeks", required=True, type=click.IntRange(1, 520), help="The horizon.")
+@click.option("--min", "minimums", multiple=True, help="CHANNEL=AMOUNT over the horizon.")
+@click.option("--max", "maximums", multiple=True, help="CHANNEL=AMOUNT over the horizon.")
+@click.option("--max-change", type=float, help="Largest change per channel vs current (0.3 = 30%).")
+@click.option(
+    "--cautious", is_flag=True, help="Maximise the pessimistic (10% quantile) outcome instead."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def budget_optimize(
+    model_path: str,
+    total: float,
+    weeks: int,
+    minimums: tuple[str, ...],
+    maximums: tuple[str, ...],
+    max_change: float | None,
+    cautious: bool,
+    as_json: bool,
+) -> None:
+    """Split TOTAL over the model's channels for the best expected outcome over WEEKS weeks.
+
+    JSON: {"allocation": {channel: amount over the weeks}, "expected": {"mean", "low", "high"},
+    "current": {"allocation": {…}, "mean", "low", "high"}, "uplift": {"mean", "low", "high"},
+    "marginal_roi": {…}, "warnings": […]} — the allocation sums to TOTAL to the cent; intervals
+    are 90%.
+    """
+    from pilotage.allocation import AllocationError, optimize
+    from pilotage.models.mmm import MarketingMixModel, NotConvergedError
+
+    model = MarketingMixModel.load(model_path)
+    bounds = {
+        "--min": _amounts(minimums, "--min", model.channels),
+        "--max": _amounts(maximums, "--max", model.channels),
+    }
+    try:
+        result = optimize(
+            model,
+            total,
+            weeks,
+            minimum=bounds["--min"],
+            maximum=bounds["--max"],
+            max_change=max_change,
+            objective="quantile" if cautious else "mean",
+        )
+    except (AllocationError, NotConvergedError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = result.as_dict()
+    report = {
+        "allocation": data["allocation"],
+        "expected": data["expected"],
+        "current": {"allocation": data["current"], **data["current_expected"]},
+        "uplift": data["uplift"],
+        "marginal_roi": data["marginal_roi"],
+        "warnings": data["warnings"],
+        "kept_current": data["kept_current"],
+    }
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'channel':<24} {'current':>14} {'recommended':>14} {'marginal ROI':>13}")
+    for channel, amount in result.allocation.items():
+        click.echo(
+            f"{channel:<24} {result.current.get(channel, 0.0):>14,.2f} {amount:>14,.2f} "
+            f"{result.marginal_roi.get(channel, float('nan')):>13.2f}"
+        )
+    up = result.uplift
+    click.echo(f"expected uplift {up.mean:,.0f} (90% interval {up.low:,.0f} – {up.high:,.0f})")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _amounts(items: tuple[str, ...], option: str, channels: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for item in items:
+        channel, _, amount = item.rpartition("=")
+        try:
+            value = float(amount)
+        except ValueError:
+            value = -1.0
+        if channel not in channels or value < 0:
+            raise click.BadParameter(
+                f"{item!r}: expected CHANNEL=AMOUNT with one of {', '.join(channels)}",
+                param_hint=option,
+            )
+        out[channel] = value
+    return out
+
+
+@main.group()
 def token() -> None:
     """API tokens (for `Authorization: Bearer <token>` on /api/)."""
 

@@ -39,6 +39,8 @@ def test_it_has_the_expected_command_tree():
     assert names == [
         "",
         "attribution",
+        "budget",
+        "budget optimize",
         "clv",
         "clv fit",
         "demo",

@@ -1,0 +1,64 @@
+"""`pilotage budget optimize` on a model fitted by `pilotage mmm fit`: the documented JSON, the
+total to the cent, the bounds held, and never worse than the current mix."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from pilotage.cli import main
+from tests.models.mmm.test_cli import write_csv
+
+
+def fitted(tmp_path):
+    csv = write_csv(tmp_path / "weekly.csv")
+    model = tmp_path / "model.json"
+    args = [
+        "mmm",
+        "fit",
+        "--csv",
+        str(csv),
+        "--date-column",
+        "week",
+        "--target-column",
+        "sales",
+        "--channels",
+        "tv,search",
+        "--model-out",
+        str(model),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return model
+
+
+def optimize(model, *extra):
+    return CliRunner().invoke(
+        main, ["budget", "optimize", "--model", str(model), "--weeks", "13", *extra]
+    )
+
+
+def test_it_allocates_the_total_under_the_bounds_and_beats_the_current_mix(tmp_path):
+    model = fitted(tmp_path)
+    result = optimize(model, "--total", "130000", "--min", "tv=20000", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert {"allocation", "expected", "current", "uplift"} <= set(doc)
+    assert round(sum(doc["allocation"].values()), 2) == 130000.00
+    assert doc["allocation"]["tv"] >= 20000
+    for interval in (doc["expected"], doc["uplift"]):
+        assert interval["low"] <= interval["mean"] <= interval["high"]
+    assert doc["uplift"]["mean"] >= 0 or doc["kept_current"]
+    readable = optimize(model, "--total", "130000")
+    assert readable.exit_code == 0 and "expected uplift" in readable.output
+
+
+def test_it_refuses_impossible_bounds_and_unknown_channels(tmp_path):
+    model = fitted(tmp_path)
+    impossible = optimize(model, "--total", "1000", "--min", "tv=5000")
+    assert impossible.exit_code == 1
+    assert "tv" in impossible.output
+    unknown = optimize(model, "--total", "1000", "--min", "radio=10")
+    assert unknown.exit_code == 2
+    assert "radio" in unknown.output
