@@ -110,3 +110,45 @@ def date_order_or(
         order, cell = next(iter(proofs.items()))
         return order, f"proven by {cell}"
     return convention, said
+
+
+def daily_spend(
+    platform: str,
+    context: Context,
+    currency: str | None,
+    dates: Sequence[Any],
+    campaigns: Sequence[str | None],
+    cost: Sequence[float | None],
+    impressions: Sequence[float | None],
+    clicks: Sequence[float | None],
+    conversions: Sequence[float | None],
+    value: Sequence[float | None],
+) -> pa.Table:
+    """One ``spend`` row per day × campaign of an ad platform's rows (rows split by a segment
+    — device, network, ad set — are summed; a figure missing on every row stays missing), the
+    channel from the taxonomy with ``platform``. Dates and campaigns must be filled."""
+    sums: dict[tuple[Any, str], list[float | None]] = {}
+    for i, (day, campaign) in enumerate(zip(dates, campaigns, strict=True)):
+        assert day is not None and campaign is not None  # required: checked by the caller
+        acc = sums.setdefault((day, campaign), [None] * 5)
+        for j, v in enumerate((cost[i], impressions[i], clicks[i], conversions[i], value[i])):
+            if v is not None:
+                acc[j] = (acc[j] or 0) + v
+    keys = sorted(sums)
+    return spend_table(
+        {
+            "date": [k[0] for k in keys],
+            "channel": [context.taxonomy.classify(platform=platform, campaign=k[1]) for k in keys],
+            "campaign": [k[1] for k in keys],
+            "cost": [sums[k][0] or 0.0 for k in keys],
+            "currency": [currency] * len(keys),
+            "impressions": [_whole(sums[k][1]) for k in keys],
+            "clicks": [_whole(sums[k][2]) for k in keys],
+            "platform_conversions": [sums[k][3] for k in keys],
+            "platform_conversion_value": [sums[k][4] for k in keys],
+        }
+    )
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(round(value))

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from typing import Any
 
 from pilotage.importers.aliases import Aliases, Match
 from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.problems import Problem, Problems
 from pilotage.importers.reader import Table
-from pilotage.importers.sources.common import decide_currency, spend_table
+from pilotage.importers.sources.common import daily_spend, decide_currency
 from pilotage.importers.values import parse_date_range
 
 ALIASES = Aliases(
@@ -163,29 +161,19 @@ class GoogleAdsImporter(Importer):
         )
         if problems:
             return Converted({})
-        # rows split by a segment (device, network, ad group): one row per day × campaign
-        sums: dict[tuple[dt.date, str], list[float | None]] = defaultdict(lambda: [None] * 5)
-        for i in range(len(table.rows)):
-            day, campaign = dates[i], campaigns[i]
-            assert day is not None and campaign is not None  # required: checked above
-            key = (day, campaign)
-            acc = sums[key]
-            for j, v in enumerate((cost[i], impressions[i], clicks[i], conversions[i], value[i])):
-                if v is not None:
-                    acc[j] = (acc[j] or 0) + v
-        keys = sorted(sums, key=lambda k: (k[0], k[1]))
+        spend = daily_spend(
+            self.name,
+            context,
+            currency[0],
+            dates,
+            campaigns,
+            cost,
+            impressions,
+            clicks,
+            conversions,
+            value,
+        )
         channel = context.taxonomy.classify(platform=self.name)
-        columns: dict[str, list[Any]] = {
-            "date": [k[0] for k in keys],
-            "channel": [context.taxonomy.classify(platform=self.name, campaign=k[1]) for k in keys],
-            "campaign": [k[1] for k in keys],
-            "cost": [sums[k][0] or 0.0 for k in keys],
-            "currency": [currency[0]] * len(keys),
-            "impressions": [_int(sums[k][1]) for k in keys],
-            "clicks": [_int(sums[k][2]) for k in keys],
-            "platform_conversions": [sums[k][3] for k in keys],
-            "platform_conversion_value": [sums[k][4] for k in keys],
-        }
         details = {
             "currency": currency[0],
             "channel": channel,
@@ -194,7 +182,7 @@ class GoogleAdsImporter(Importer):
         }
         if period in ("week", "month"):
             details["note"] = f"one row per {period}, dated on its first day"
-        return Converted({"spend": spend_table(columns)}, details=details)
+        return Converted({"spend": spend}, details=details)
 
     @staticmethod
     def _range(table: Table) -> tuple[dt.date, dt.date] | None:
@@ -203,7 +191,3 @@ class GoogleAdsImporter(Importer):
             if found:
                 return found
         return None
-
-
-def _int(value: float | None) -> int | None:
-    return None if value is None else int(round(value))

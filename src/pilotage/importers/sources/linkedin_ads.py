@@ -16,8 +16,6 @@ breakdown with an End Date column) are refused: export with Time breakdown → D
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from pilotage.importers.aliases import Aliases, Match
@@ -25,7 +23,7 @@ from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
 from pilotage.importers.reader import TOTAL_LABEL, Table
-from pilotage.importers.sources.common import date_order_or, decide_currency, spend_table
+from pilotage.importers.sources.common import daily_spend, date_order_or, decide_currency
 from pilotage.importers.values import is_missing
 
 ALIASES = Aliases(
@@ -116,34 +114,27 @@ class LinkedInAdsImporter(Importer):
         )
         if problems:
             return Converted({})
-        sums: dict[tuple[dt.date, str], list[float | None]] = defaultdict(lambda: [None] * 5)
-        for i in range(len(table.rows)):
-            day, campaign = starts[i], campaigns[i]
-            assert day is not None and campaign is not None  # required: checked above
-            acc = sums[(day, campaign)]
-            for j, v in enumerate((cost[i], impressions[i], clicks[i], conversions[i], value[i])):
-                if v is not None:
-                    acc[j] = (acc[j] or 0) + v
-        keys = sorted(sums)
-        columns: dict[str, list[Any]] = {
-            "date": [k[0] for k in keys],
-            "channel": [context.taxonomy.classify(platform=self.name, campaign=k[1]) for k in keys],
-            "campaign": [k[1] for k in keys],
-            "cost": [sums[k][0] or 0.0 for k in keys],
-            "currency": [currency[0]] * len(keys),
-            "impressions": [_int(sums[k][1]) for k in keys],
-            "clicks": [_int(sums[k][2]) for k in keys],
-            "platform_conversions": [sums[k][3] for k in keys],
-            "platform_conversion_value": [sums[k][4] for k in keys],
-        }
+        spend = daily_spend(
+            self.name,
+            context,
+            currency[0],
+            starts,
+            campaigns,
+            cost,
+            impressions,
+            clicks,
+            conversions,
+            value,
+        )
+        dates = spend.column("date").to_pylist()
         details: dict[str, Any] = {
             "currency": currency[0],
             "channel": context.taxonomy.classify(platform=self.name),
             "date_order": f"{order} ({why})",
             "conversions_from": match.get(conversions_field),
-            "date_range": [str(keys[0][0]), str(keys[-1][0])] if keys else [],
+            "date_range": [str(dates[0]), str(dates[-1])] if dates else [],
         }
-        return Converted({"spend": spend_table(columns)}, skipped=skipped, details=details)
+        return Converted({"spend": spend}, skipped=skipped, details=details)
 
 
 def _without_total_rows(table: Table, date_column: int) -> tuple[Table, list[tuple[int, str]]]:
@@ -158,7 +149,3 @@ def _without_total_rows(table: Table, date_column: int) -> tuple[Table, list[tup
     rows = [table.rows[i] for i in keep]
     lines = [table.lines[i] for i in keep]
     return dataclasses.replace(table, rows=rows, lines=lines), skipped
-
-
-def _int(value: float | None) -> int | None:
-    return None if value is None else int(round(value))

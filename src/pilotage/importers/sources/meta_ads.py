@@ -20,8 +20,6 @@ Mapping to ``spend`` (one row per day × campaign, ad-set or ad rows summed):
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from pilotage.importers.aliases import Aliases, Match, repair_mojibake
@@ -29,7 +27,7 @@ from pilotage.importers.base import Context, Converted, Importer, register
 from pilotage.importers.convert import Extract
 from pilotage.importers.problems import Problem, Problems
 from pilotage.importers.reader import Table
-from pilotage.importers.sources.common import decide_currency, spend_table
+from pilotage.importers.sources.common import daily_spend, decide_currency
 from pilotage.importers.values import text_value
 
 ALIASES = Aliases(
@@ -192,26 +190,19 @@ class MetaAdsImporter(Importer):
         )
         if problems:
             return Converted({})
-        sums: dict[tuple[dt.date, str], list[float | None]] = defaultdict(lambda: [None] * 5)
-        for i in range(len(table.rows)):
-            day, campaign = starts[i], campaigns[i]
-            assert day is not None and campaign is not None  # required: checked above
-            acc = sums[(day, campaign)]
-            for j, v in enumerate((cost[i], impressions[i], clicks[i], conversions[i], value[i])):
-                if v is not None:
-                    acc[j] = (acc[j] or 0) + v
-        keys = sorted(sums)
-        columns: dict[str, list[Any]] = {
-            "date": [k[0] for k in keys],
-            "channel": [context.taxonomy.classify(platform=self.name, campaign=k[1]) for k in keys],
-            "campaign": [k[1] for k in keys],
-            "cost": [sums[k][0] or 0.0 for k in keys],
-            "currency": [currency[0]] * len(keys),
-            "impressions": [_int(sums[k][1]) for k in keys],
-            "clicks": [_int(sums[k][2]) for k in keys],
-            "platform_conversions": [sums[k][3] for k in keys],
-            "platform_conversion_value": [sums[k][4] for k in keys],
-        }
+        spend = daily_spend(
+            self.name,
+            context,
+            currency[0],
+            starts,
+            campaigns,
+            cost,
+            impressions,
+            clicks,
+            conversions,
+            value,
+        )
+        dates = spend.column("date").to_pylist()
         details: dict[str, Any] = {
             "currency": currency[0],
             "channel": context.taxonomy.classify(platform=self.name),
@@ -219,11 +210,11 @@ class MetaAdsImporter(Importer):
             "clicks_from": match.get(clicks_field),
             "conversions": conversions_note,
             "conversion_value_from": match.get(value_field) if value_field else None,
-            "date_range": [str(keys[0][0]), str(keys[-1][0])] if keys else [],
+            "date_range": [str(dates[0]), str(dates[-1])] if dates else [],
         }
         if mojibake:
             details["mojibake_repaired"] = True
-        return Converted({"spend": spend_table(columns)}, skipped=skipped, details=details)
+        return Converted({"spend": spend}, skipped=skipped, details=details)
 
     @staticmethod
     def _conversions(table: Table, match: Match, ex: Extract) -> tuple[list[float | None], str]:
@@ -265,7 +256,3 @@ def _without_summary_rows(table: Table, names: list[str]) -> tuple[Table, list[t
     rows = [table.rows[i] for i in keep]
     lines = [table.lines[i] for i in keep]
     return dataclasses.replace(table, rows=rows, lines=lines), skipped
-
-
-def _int(value: float | None) -> int | None:
-    return None if value is None else int(round(value))
