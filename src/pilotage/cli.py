@@ -603,23 +603,36 @@ def mmm() -> None:
 @click.option(
     "--csv",
     "csv_path",
-    required=True,
     type=click.Path(exists=True, dir_okay=False),
     help="Wide weekly CSV: a date column, the target and one spend column per channel.",
 )
-@click.option("--date-column", required=True, help="The week's date column (ISO, 7 days apart).")
-@click.option("--target-column", required=True, help="The outcome column (revenue, leads…).")
-@click.option("--channels", required=True, help="Comma-separated spend columns, one per channel.")
+@click.option("--date-column", help="With --csv: the week's date column (ISO, 7 days apart).")
+@click.option("--target-column", help="With --csv: the outcome column (revenue, leads…).")
+@click.option("--channels", help="With --csv: comma-separated spend columns, one per channel.")
+@click.option(
+    "--workspace",
+    "workspace_ref",
+    help="Instead of --csv: build the weekly table from this workspace's warehouse.",
+)
+@click.option(
+    "--target",
+    type=click.Choice(["revenue", "customers", "leads"]),
+    default="revenue",
+    show_default=True,
+    help="With --workspace: the weekly outcome.",
+)
 @click.option("--controls", default="", help="Comma-separated control columns (optional).")
 @click.option(
     "--model-out", type=click.Path(dir_okay=False), help="Save the fitted model (JSON) here."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def mmm_fit(
-    csv_path: str,
-    date_column: str,
-    target_column: str,
-    channels: str,
+    csv_path: str | None,
+    date_column: str | None,
+    target_column: str | None,
+    channels: str | None,
+    workspace_ref: str | None,
+    target: str,
     controls: str,
     model_out: str | None,
     as_json: bool,
@@ -630,12 +643,34 @@ def mmm_fit(
     "contribution_share", …}}, "diagnostics": {"r2", "mape", "durbin_watson", "holdout",
     "converged", "convergence_reasons", …}} — intervals are 90%.
     """
-    from pilotage.models.mmm import CsvInputError, MarketingMixModel, read_weekly_csv, result_json
+    from pilotage.models.mmm import (
+        CsvInputError,
+        MarketingMixModel,
+        read_weekly_csv,
+        result_json,
+        weekly_table,
+    )
 
-    names = [c.strip() for c in channels.split(",") if c.strip()]
+    if bool(csv_path) == bool(workspace_ref):
+        raise click.UsageError("give either --csv (with its columns) or --workspace")
     extra = [c.strip() for c in controls.split(",") if c.strip()]
     try:
-        table = read_weekly_csv(csv_path, date_column, target_column, names, extra)
+        if workspace_ref:
+            _django()
+            from pilotage.web.workspaces.services import warehouse
+
+            table = weekly_table(warehouse(), _workspace(workspace_ref).slug, target)
+        else:
+            for value, option in (
+                (date_column, "--date-column"),
+                (target_column, "--target-column"),
+                (channels, "--channels"),
+            ):
+                if not value:
+                    raise click.UsageError(f"{option} is required with --csv")
+            assert csv_path and date_column and target_column and channels
+            names = [c.strip() for c in channels.split(",") if c.strip()]
+            table = read_weekly_csv(csv_path, date_column, target_column, names, extra)
         model = MarketingMixModel().fit(
             table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
         )

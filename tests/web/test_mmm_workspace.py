@@ -1,0 +1,48 @@
+"""`pilotage mmm fit --workspace`: the weekly table built from a workspace's warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pilotage.cli import main
+from pilotage.models.mmm import weekly_table
+from pilotage.web.workspaces.services import warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_weekly_table_adds_up_to_the_warehouse(personas):
+    slug = personas.other.slug  # Boutique Demo (B2C): customers from orders
+    table = weekly_table(warehouse(), slug, "customers")
+    weeks = table["dates"]
+    assert all((b - a).days == 7 for a, b in zip(weeks, weeks[1:], strict=False))
+    assert weeks[0].weekday() == 0  # Monday weeks
+    spend = warehouse().read(slug, "spend").to_pylist()
+    first, end = weeks[0], weeks[-1] + dt.timedelta(days=6)
+    for channel, series in table["spend"].items():
+        expected = sum(
+            r["cost"] for r in spend if r["channel"] == channel and first <= r["date"] <= end
+        )
+        assert series.sum() == pytest.approx(expected, rel=1e-9), channel
+
+
+def test_fit_from_a_workspace(personas):
+    result = CliRunner().invoke(
+        main, ["mmm", "fit", "--workspace", personas.other.slug, "--target", "customers", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert {"Paid search", "Paid social"} <= set(doc["channels"])
+    assert "converged" in doc["diagnostics"]
+
+
+def test_csv_or_workspace_not_both(personas, tmp_path):
+    result = CliRunner().invoke(
+        main, ["mmm", "fit", "--workspace", personas.other.slug, "--csv", __file__]
+    )
+    assert result.exit_code == 2
+    assert "either --csv" in result.output
