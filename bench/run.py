@@ -19,6 +19,7 @@ import clv_fit
 import import_csv
 import kpi_cube
 import markov_attribution
+import mmm_recovery
 import pyarrow.compute as pc
 from timing import best_of
 
@@ -77,6 +78,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "import_csv": (import_csv.import_csv, import_csv.describe),
     "markov_attribution": (markov_attribution.markov_attribution, markov_attribution.describe),
     "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
+    "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
 }
 
 
