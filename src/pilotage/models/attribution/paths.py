@@ -86,8 +86,12 @@ def aggregate(journeys: Iterable[Journey | PathRow]) -> list[PathRow]:
     >>> aggregate([Journey(("a", "b"), True, 10.0), Journey(("a", "b"), False)])
     [PathRow(path=('a', 'b'), conversions=1.0, value=10.0, nulls=1.0)]
     """
+    items = journeys if isinstance(journeys, list) else list(journeys)
+    rows = [item for item in items if isinstance(item, PathRow)]
+    if len(rows) == len(items) and len({r.path for r in rows}) == len(rows):
+        return rows  # already one row per path (a paths table): nothing to group
     totals: dict[tuple[str, ...], list[float]] = {}
-    for item in journeys:
+    for item in items:
         if isinstance(item, PathRow):
             path, conv, value, nulls = item.path, item.conversions, item.value, item.nulls
         else:
