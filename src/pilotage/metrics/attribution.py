@@ -43,6 +43,7 @@ from pilotage.metrics.measures import (
     Measure,
     _epoch_us,
     customers,
+    customers_with_future,
 )
 
 HALF_LIFE_DAYS = 7.0
@@ -179,6 +180,12 @@ def _customers(ctx: Context) -> Table:
     return credited(_journey_of_customer(customers(ctx), ctx), "journey", "channel", None, ctx)
 
 
+def _customers_with_future(ctx: Context) -> Table:
+    return credited(
+        _journey_of_customer(customers_with_future(ctx), ctx), "journey", "channel", None, ctx
+    )
+
+
 def _weighted(value: Callable[[Table], Value]) -> Callable[[Table], Value]:
     return lambda t: (value(t) * t.credit).sum()
 
@@ -215,6 +222,14 @@ ATTRIBUTED: dict[str, Measure] = {
         ),
         _attributed("cohort_customers", _customers, _credit_sum),
         _attributed("cohort_value", _customers, _weighted(lambda t: t.value_to_date)),
+        _attributed(
+            "cohort_future_value", _customers_with_future, _weighted(lambda t: t.future_value)
+        ),
+        _attributed(
+            "cohort_future_missing",
+            _customers_with_future,
+            _weighted(lambda t: t.future_value.isnull().cast("float64")),
+        ),
         _attributed("cohort_margin_missing", _customers, _weighted(lambda t: t.margin_missing)),
         _attributed("cohort_customer_days", _customers, _weighted(lambda t: t.observed_days)),
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import ibis
 from ibis.expr.types import Table, Value
 
 from pilotage.metrics.kpis_fr import FORMULAS as FORMULAS_FR
@@ -188,6 +189,46 @@ _kpis = [
             / (t.marketing_cost / t.new_customers.nullif(0)).nullif(0)
         ),
         executive=True,
+    ),
+    Kpi(
+        "ltv_predictive",
+        "LTV (predictive, 36 months)",
+        "LTV (prédictive, 36 mois)",
+        "Average per customer of the cohort acquired in the period: gross margin to date (revenue "
+        "where the margin is unknown) + the discounted expected value of the next 36 months "
+        "(BG/NBD and Gamma-Gamma fitted on the orders up to as_of, 1% a month; n/a when the models "
+        "cannot fit the orders). By channel, credited under the query's attribution model.",
+        "money",
+        "higher_is_better",
+        ("cohort_value", "cohort_future_value", "cohort_future_missing", "cohort_customers"),
+        lambda t: ibis.ifelse(
+            t.cohort_future_missing > 0,
+            ibis.null("float64"),
+            (t.cohort_value + t.cohort_future_value) / t.cohort_customers.nullif(0),
+        ),
+    ),
+    Kpi(
+        "ltv_predictive_to_cac",
+        "LTV/CAC (predictive)",
+        "LTV/CAC (prédictive)",
+        "Predictive LTV of the period's cohort / CAC of the same period and channel, both under "
+        "the query's attribution model (first touch by default). Target ≥ 3.",
+        "ratio",
+        "higher_is_better",
+        (
+            "cohort_value",
+            "cohort_future_value",
+            "cohort_future_missing",
+            "cohort_customers",
+            "marketing_cost",
+            "new_customers",
+        ),
+        lambda t: ibis.ifelse(
+            t.cohort_future_missing > 0,
+            ibis.null("float64"),
+            ((t.cohort_value + t.cohort_future_value) / t.cohort_customers.nullif(0))
+            / (t.marketing_cost / t.new_customers.nullif(0)).nullif(0),
+        ),
     ),
     Kpi(
         "cac_payback_months",

@@ -39,6 +39,14 @@ FORMULAS: dict[str, str] = {
     "ltv_to_cac": "LTV historique de la cohorte de la période / CAC de la même période et du "
     "même canal, tous deux selon le modèle d'attribution de la requête (premier contact par "
     "défaut). Objectif ≥ 3.",
+    "ltv_predictive": "En moyenne par client de la cohorte acquise dans la période : marge brute "
+    "à date (chiffre d'affaires quand la marge est inconnue) + valeur attendue actualisée des 36 "
+    "prochains mois (BG/NBD et Gamma-Gamma ajustés sur les commandes jusqu'à as_of, 1 % par "
+    "mois ; n/d quand les modèles ne s'ajustent pas aux commandes). Par canal, attribuée selon "
+    "le modèle de la requête.",
+    "ltv_predictive_to_cac": "LTV prédictive de la cohorte de la période / CAC de la même "
+    "période et du même canal, tous deux selon le modèle d'attribution de la requête (premier "
+    "contact par défaut). Objectif ≥ 3.",
     "cac_payback_months": "Mois de marge brute par client nécessaires pour rembourser le CAC : "
     "CAC / (marge de la cohorte à date / mois-clients observés).",
     "leads": "Leads créés dans la période.",

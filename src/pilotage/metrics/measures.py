@@ -144,6 +144,21 @@ def customers(ctx: Context) -> Table:
     return per.mutate(observed_days=observed).join(first_channel, "customer_id")
 
 
+def customers_with_future(ctx: Context) -> Table:
+    """:func:`customers` with ``future_value``: each customer's discounted expected value of the
+    next 36 months from the CLV models (``predictive.py``; null when the models cannot fit)."""
+    from pilotage.metrics.predictive import future_values
+
+    c = customers(ctx)
+    source = ctx.source
+    key = (str(source.warehouse.root), source.workspace, source.versions)
+    predicted = ibis.memtable(
+        future_values(source.table("orders"), source.currency, ctx.as_of, key)
+    )
+    joined = c.left_join(predicted, c.customer_id.cast("string") == predicted.customer_id)
+    return joined.select(c, future_value=predicted.future_value)
+
+
 def acquisitions(ctx: Context) -> Table:
     """New customers with the moment they became customers (DESIGN.md §5 "New customers").
 
@@ -325,6 +340,22 @@ _measures: list[Measure] = [
         customers,
         "first_at",
         lambda t: t.value_to_date.sum(),
+        {"channel": "channel"},
+        lambda t, ctx: t.channel.notnull(),
+    ),
+    Measure(
+        "cohort_future_value",
+        customers_with_future,
+        "first_at",
+        lambda t: t.future_value.sum(),
+        {"channel": "channel"},
+        lambda t, ctx: t.channel.notnull(),
+    ),
+    Measure(
+        "cohort_future_missing",  # customers without a prediction: the KPI is then n/a
+        customers_with_future,
+        "first_at",
+        lambda t: t.future_value.isnull().cast("int64").sum(),
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
     ),
