@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pilotage.web.experiments",
     "pilotage.web.imports",
     "pilotage.web.customers",
+    "pilotage.web.mmm",
 ]
 
 MIDDLEWARE = [

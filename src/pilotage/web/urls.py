@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("pilotage.web.experiments.urls")),
     path("", include("pilotage.web.imports.urls")),
     path("", include("pilotage.web.customers.urls")),
+    path("", include("pilotage.web.mmm.urls")),
     path("api/", api.urls),
 ]

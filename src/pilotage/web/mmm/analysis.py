@@ -1,0 +1,129 @@
+"""What the budget-allocation pages compute from a fitted model. No HTTP, no database.
+
+- :func:`fit_results` — the JSON kept with a fit: channel results, diagnostics, the summary in
+  English and French, response curves, the last week of data;
+- :func:`response_curves` — expected weekly outcome against weekly spend, per channel, from 0 to
+  twice the highest weekly spend seen, with the 90% band of the posterior draws;
+- :func:`evaluate` — an allocation's predicted outcome over the horizon (mean and 90% interval)
+  and its uplift over the current allocation, computed draw by draw;
+- :func:`monthly_amounts` — a channel's amount spread over the horizon's calendar months at the
+  steady weekly pace the model assumes (each month gets its share of the horizon's days), in
+  whole cents adding up exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+
+from pilotage.models.mmm import MarketingMixModel
+
+CURVE_POINTS = 25
+CURVE_SPAN = 2.0  # curves run to twice the highest weekly spend seen
+DRAWS = 200
+CENT = Decimal("0.01")
+
+
+def fit_results(model: MarketingMixModel, last_week: dt.date) -> dict[str, Any]:
+    """Everything the model page shows, as plain JSON."""
+    diagnostics = model.diagnostics()
+    return {
+        "channels": model.channel_results(),
+        "diagnostics": diagnostics,
+        "summary": {language: model.summary_text(language) for language in ("en", "fr")},
+        "curves": response_curves(model) if diagnostics["converged"] else [],
+        "last_week": last_week.isoformat(),
+    }
+
+
+def response_curves(model: MarketingMixModel, points: int = CURVE_POINTS) -> list[dict]:
+    """Rows ``channel, spend, outcome, low, high, current`` (weekly figures; ``current`` marks the
+    channel's current weekly spend, added as its own row)."""
+    rows: list[dict] = []
+    results = model.channel_results()
+    for channel in model.channels:
+        top = CURVE_SPAN * model.spend_range(channel)[1]
+        current = float(results[channel]["current_weekly_spend"])
+        spends = sorted({*np.linspace(0.0, top, points).tolist(), current})
+        for spend in spends:
+            draws = model.outcome_draws({channel: spend}, 1, n=DRAWS)
+            low, high = np.percentile(draws, [5, 95])
+            rows.append(
+                {
+                    "channel": channel,
+                    "spend": float(spend),
+                    "outcome": model.outcome({channel: spend}, 1),
+                    "low": float(low),
+                    "high": float(high),
+                    "current": spend == current,
+                }
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """An allocation (€ over the horizon per channel) and its predicted media-driven outcome:
+    mean and 90% interval, and the uplift over the current allocation (draw by draw)."""
+
+    allocation: dict[str, float]
+    total: float
+    outcome: float
+    low: float
+    high: float
+    uplift: float
+    uplift_low: float
+    uplift_high: float
+
+
+def evaluate(
+    model: MarketingMixModel, allocation: dict[str, float], weeks: int, current: dict[str, float]
+) -> Prediction:
+    draws = model.outcome_draws(allocation, weeks, n=DRAWS)
+    base = model.outcome_draws(current, weeks, n=DRAWS)
+    uplift = draws - base
+    low, high = np.percentile(draws, [5, 95])
+    up_low, up_high = np.percentile(uplift, [5, 95])
+    return Prediction(
+        allocation=dict(allocation),
+        total=round(sum(allocation.values()), 2),
+        outcome=model.outcome(allocation, weeks),
+        low=float(low),
+        high=float(high),
+        uplift=model.outcome(allocation, weeks) - model.outcome(current, weeks),
+        uplift_low=float(up_low),
+        uplift_high=float(up_high),
+    )
+
+
+def horizon_days(start: dt.date, weeks: int) -> dict[tuple[int, int], int]:
+    """Days of the horizon in each calendar month, ``(year, month) → days``, in order."""
+    days: dict[tuple[int, int], int] = {}
+    for i in range(7 * weeks):
+        day = start + dt.timedelta(days=i)
+        days[(day.year, day.month)] = days.get((day.year, day.month), 0) + 1
+    return days
+
+
+def monthly_amounts(
+    amount: Decimal, days: dict[tuple[int, int], int]
+) -> dict[tuple[int, int], Decimal]:
+    """``amount`` split over the months in proportion to their days; whole cents, exact sum.
+
+    >>> monthly_amounts(Decimal("100"), {(2026, 1): 1, (2026, 2): 2})
+    {(2026, 1): Decimal('33.33'), (2026, 2): Decimal('66.67')}
+    """
+    total_days = sum(days.values())
+    out: dict[tuple[int, int], Decimal] = {}
+    given = Decimal(0)
+    keys = list(days)
+    for key in keys[:-1]:
+        share = (amount * days[key] / total_days).quantize(CENT, rounding=ROUND_HALF_UP)
+        out[key] = share
+        given += share
+    out[keys[-1]] = amount.quantize(CENT) - given
+    return out

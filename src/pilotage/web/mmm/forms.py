@@ -1,0 +1,44 @@
+"""The scenario planner's inputs: horizon, total, per-channel bounds and edited amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_WEEKS = 52
+DEFAULT_WEEKS = 13
+
+
+def _amount(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+
+
+class ScenarioForm(forms.Form):
+    """Per channel ``i`` (in the model's order): ``min_i``, ``max_i`` and ``amount_i`` (the
+    edited scenario; blank means the recommendation), all totals over the horizon."""
+
+    weeks = forms.IntegerField(
+        label=_("Horizon (weeks)"), min_value=1, max_value=MAX_WEEKS, initial=DEFAULT_WEEKS
+    )
+    total = _amount(_("Total budget"))
+
+    def __init__(self, *args, channels: tuple[str, ...], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.channels = channels
+        for i, channel in enumerate(channels):
+            self.fields[f"min_{i}"] = _amount(channel)
+            self.fields[f"max_{i}"] = _amount(channel)
+            self.fields[f"amount_{i}"] = _amount(channel)
+
+    def per_channel(self, prefix: str) -> dict[str, float]:
+        """The given (non-blank) ``prefix`` amounts by channel name."""
+        data = self.cleaned_data
+        return {
+            c: float(data[f"{prefix}_{i}"])
+            for i, c in enumerate(self.channels)
+            if data.get(f"{prefix}_{i}") is not None
+        }

@@ -1,0 +1,56 @@
+"""A marketing-mix model fitted in the background on a workspace's warehouse."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilotage.web.imports.models import JobStatus
+from pilotage.web.workspaces.models import Workspace
+
+
+class MmmTarget(models.TextChoices):
+    REVENUE = "revenue", _("revenue")
+    LEADS = "leads", _("leads")
+
+
+class MmmFit(models.Model):
+    """One fit of the marketing-mix model: its progress while it runs, then the saved model
+    (``model``: the JSON of ``MarketingMixModel.save``) and what the pages show (``results``:
+    channel results, diagnostics, summaries, response curves, the last week of data)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mmm_fits")
+    target = models.CharField(_("outcome"), max_length=20, choices=MmmTarget.choices)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    step = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    model = models.JSONField(null=True, blank=True)
+    results = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("marketing-mix model fit")
+        verbose_name_plural = _("marketing-mix model fits")
+
+    def __str__(self) -> str:
+        return f"MMM fit {self.pk} ({self.target}, {self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.results.get("diagnostics", {}).get("converged"))
+
+    @property
+    def usable(self) -> bool:
+        """Done, converged and saved: the scenario planner can use it."""
+        return self.status == JobStatus.DONE and self.converged and self.model is not None

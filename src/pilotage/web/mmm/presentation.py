@@ -1,0 +1,156 @@
+"""What the templates get: rows, plain-language diagnostics and charts. No HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from pilotage.allocation import AllocationError, optimize
+from pilotage.models.mmm import MarketingMixModel
+from pilotage.web.mmm import analysis, charts, services
+from pilotage.web.mmm.forms import ScenarioForm
+from pilotage.web.mmm.models import MmmFit, MmmTarget
+
+# leads per € are tiny numbers: they are shown per 1,000 of the currency
+SCALE = {MmmTarget.REVENUE: 1.0, MmmTarget.LEADS: 1000.0}
+
+
+def units(fit: MmmFit) -> dict[str, Any]:
+    currency = fit.workspace.currency
+    if fit.target == MmmTarget.LEADS:
+        return {
+            "scale": SCALE[MmmTarget.LEADS],
+            "roi": _("Leads per 1,000 %(currency)s spent") % {"currency": currency},
+            "outcome": _("Leads"),
+            "weekly": _("Leads per week"),
+            "money": False,
+            "break_even": None,
+        }
+    return {
+        "scale": 1.0,
+        "roi": _("Revenue per %(currency)s spent") % {"currency": currency},
+        "outcome": _("Revenue"),
+        "weekly": _("Revenue per week"),
+        "money": True,
+        "break_even": 1.0,
+    }
+
+
+def step_label(step: str) -> str:
+    labels = {
+        "starting": _("starting"),
+        "reading the weekly data": _("reading the weekly data"),
+        "fitting the model": _("fitting the model"),
+        "computing the response curves": _("computing the response curves"),
+        "saving": _("saving"),
+    }
+    return labels.get(step, step)
+
+
+def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
+    """The fit's results as table rows, diagnostics in plain words and two charts."""
+    context: dict[str, Any] = {"step": step_label(fit.step)}
+    if fit.status != "done":
+        return context
+    results, unit = fit.results, units(fit)
+    k = unit["scale"]
+    rows = [
+        {
+            "channel": name,
+            "roi": r["roi"] * k,
+            "roi_low": r["roi_low"] * k,
+            "roi_high": r["roi_high"] * k,
+            "mroi": r["mroi"] * k,
+            "mroi_low": r["mroi_low"] * k,
+            "mroi_high": r["mroi_high"] * k,
+            "share": 100 * r["contribution_share"],
+            "spend": r["spend"],
+        }
+        for name, r in sorted(results["channels"].items(), key=lambda kv: -kv[1]["roi"])
+    ]
+    diagnostics = results["diagnostics"]
+    holdout = diagnostics.get("holdout")
+    context.update(
+        units=unit,
+        rows=rows,
+        diagnostics=diagnostics,
+        mape=100 * diagnostics["mape"],
+        holdout_mape=100 * holdout["mape"] if holdout else None,
+        summary=results["summary"].get(language, results["summary"]["en"]),
+        roi_chart=charts.roi_intervals(
+            [
+                {
+                    "channel": r["channel"],
+                    "roi": r["roi"],
+                    "low": r["roi_low"],
+                    "high": r["roi_high"],
+                }
+                for r in rows
+            ],
+            value_title=unit["roi"],
+            break_even=unit["break_even"],
+        ),
+    )
+    if diagnostics["converged"]:
+        context["curves_chart"] = charts.response_curves(
+            results["curves"],
+            spend_title=_("Weekly spend"),
+            outcome_title=unit["weekly"],
+        )
+    return context
+
+
+def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) -> dict[str, Any]:
+    """Current, recommended and edited allocations over the horizon, with their predictions."""
+    context: dict[str, Any] = {"fit": fit, "form": form, "units": units(fit)}
+    if not form.is_valid():
+        return context
+    weeks = form.cleaned_data["weeks"]
+    current = {c: round(x, 2) for c, x in model.current_allocation(weeks).items()}
+    total = form.cleaned_data["total"]
+    total = round(sum(current.values()), 2) if total is None else float(total)
+    minimum, maximum = form.per_channel("min"), form.per_channel("max")
+    context.update(weeks=weeks, total=total, start=services.horizon_start(fit))
+    try:
+        plan = optimize(model, total, weeks, minimum=minimum, maximum=maximum)
+    except AllocationError as exc:
+        context["error"] = str(exc)
+        plan = None
+    proposed = plan.allocation if plan else current
+    edited = {c: round(proposed[c], 2) for c in model.channels}
+    edited.update(form.per_channel("amount"))
+    context["current"] = analysis.evaluate(model, current, weeks, current)
+    context["recommended"] = (
+        analysis.evaluate(model, plan.allocation, weeks, current) if plan else None
+    )
+    context["edited"] = analysis.evaluate(model, edited, weeks, current)
+    context["warnings"] = plan.warnings if plan else ()
+    context["rows"] = [
+        {
+            "i": i,
+            "channel": c,
+            "current": current[c],
+            "recommended": plan.allocation[c] if plan else None,
+            "edited": edited[c],
+            "min": minimum.get(c),
+            "max": maximum.get(c),
+        }
+        for i, c in enumerate(model.channels)
+    ]
+    context["predictions"] = [
+        ("current", context["current"], _("Current allocation")),
+        ("recommended", context["recommended"], _("Recommended allocation")),
+        ("edited", context["edited"], _("Your scenario")),
+    ]
+    names = {"current": _("Current"), "recommended": _("Recommended"), "edited": _("Edited")}
+    context["allocation_chart"] = charts.allocation_bars(
+        [
+            {"channel": row["channel"], "scenario": names[kind], "amount": row[kind]}
+            for row in context["rows"]
+            for kind in names
+            if row[kind] is not None
+        ],
+        value_title=_("Spend over the horizon"),
+    )
+    return context

@@ -1,0 +1,151 @@
+"""Budget allocation: fits (rows ↔ models), the scenario's draft budget, audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pilotage.models.mmm import MarketingMixModel, weekly_table
+from pilotage.web.mmm import analysis
+from pilotage.web.mmm.models import MmmFit, MmmTarget
+from pilotage.web.plans import services as plans
+from pilotage.web.plans.models import Budget
+from pilotage.web.workspaces.models import AuditAction, Workspace
+from pilotage.web.workspaces.services import record, warehouse
+
+_MODELS: OrderedDict[int, MarketingMixModel] = OrderedDict()
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot become a budget; the message says why, in the UI language."""
+
+
+def target_for(workspace: Workspace) -> str:
+    """Revenue when the workspace has orders, else leads."""
+    orders = warehouse().read(workspace.slug, "orders")
+    return MmmTarget.REVENUE if orders.num_rows else MmmTarget.LEADS
+
+
+def latest_fit(workspace: Workspace) -> MmmFit | None:
+    return MmmFit.objects.filter(workspace=workspace).select_related("created_by").first()
+
+
+def latest_usable_fit(workspace: Workspace) -> MmmFit | None:
+    for fit in MmmFit.objects.filter(workspace=workspace, status="done"):
+        return fit if fit.usable else None
+    return None
+
+
+def start_fit(workspace: Workspace, actor: AbstractBaseUser) -> MmmFit:
+    """Queue a fit of the workspace's model; the task worker runs it."""
+    from pilotage.web.mmm.tasks import run_fit
+
+    fit = MmmFit.objects.create(workspace=workspace, target=target_for(workspace), created_by=actor)
+    record(workspace, actor, AuditAction.CREATE, fit)
+    run_fit.enqueue(fit.pk)
+    return fit
+
+
+def fit_model(
+    workspace: Workspace, target: str, progress: Callable[[float, str], None]
+) -> tuple[dict, dict]:
+    """Fit the model on the workspace's weekly table; returns (model JSON, results JSON)."""
+    progress(0.05, "reading the weekly data")
+    table = weekly_table(warehouse(), workspace.slug, target)
+    progress(0.15, "fitting the model")
+    model = MarketingMixModel().fit(
+        table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
+    )
+    progress(0.8, "computing the response curves")
+    results = analysis.fit_results(model, table["dates"][-1])
+    progress(0.95, "saving")
+    return _dump(model), results
+
+
+def _dump(model: MarketingMixModel) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.json"
+        model.save(path)
+        return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_model(fit: MmmFit) -> MarketingMixModel:
+    """The fit's saved model, rebuilt once per process and kept for the next requests."""
+    if fit.pk not in _MODELS:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "model.json"
+            path.write_text(json.dumps(fit.model), encoding="utf-8")
+            _MODELS[fit.pk] = MarketingMixModel.load(path)
+        while len(_MODELS) > 4:
+            _MODELS.popitem(last=False)
+    _MODELS.move_to_end(fit.pk)
+    return _MODELS[fit.pk]
+
+
+def horizon_start(fit: MmmFit) -> dt.date:
+    """The Monday after the last week of data: the scenario starts there."""
+    return dt.date.fromisoformat(fit.results["last_week"]) + dt.timedelta(days=7)
+
+
+def fiscal_year(workspace: Workspace, day: dt.date) -> int:
+    """The fiscal year containing ``day``, labelled by the calendar year it starts in."""
+    return day.year if day.month >= workspace.fiscal_year_start_month else day.year - 1
+
+
+@transaction.atomic
+def apply_scenario(
+    fit: MmmFit,
+    allocation: Mapping[str, float],
+    weeks: int,
+    kind: str,
+    *,
+    actor: AbstractBaseUser | None,
+) -> Budget:
+    """A new draft budget for the fiscal year of the horizon's start whose planned lines spread
+    each channel's amount over the horizon's months (see :func:`analysis.monthly_amounts`)."""
+    workspace = fit.workspace
+    start = horizon_start(fit)
+    end = start + dt.timedelta(days=7 * weeks - 1)
+    year = fiscal_year(workspace, start)
+    first = workspace.fiscal_year_start_month
+    if fiscal_year(workspace, end) != year:
+        raise ScenarioError(
+            _(
+                "The horizon runs past the end of fiscal year %(year)s: shorten it so that it "
+                "ends by %(end)s, or plan the next year separately."
+            )
+            % {"year": year, "end": dt.date(year + 1, first, 1) - dt.timedelta(days=1)}
+        )
+    days = analysis.horizon_days(start, weeks)
+    lines = []
+    for channel, value in allocation.items():
+        cents = Decimal(str(round(float(value), 2)))
+        if cents <= 0:
+            continue
+        for (_year, month), planned in analysis.monthly_amounts(cents, days).items():
+            if planned:
+                lines.append(plans.Line(month=month, channel=channel, planned=planned))
+    label = _("recommended") if kind == "recommended" else _("edited")
+    base = _("Scenario %(date)s (%(kind)s)") % {"date": start.isoformat(), "kind": label}
+    name, n = base, 2
+    while Budget.objects.filter(workspace=workspace, year=year, name=name).exists():
+        name, n = f"{base} {n}", n + 1
+    budget = plans.create_budget(workspace, year, name[:60], actor=actor)
+    plans.replace_lines(budget, lines, actor=actor)
+    record(
+        workspace,
+        actor,
+        AuditAction.CREATE,
+        budget,
+        {"scenario": ["", f"MMM fit {fit.pk}, {kind}, {weeks} weeks from {start.isoformat()}"]},
+    )
+    return budget

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pilotage.web.mmm import views
+
+urlpatterns = [
+    path("w/<slug:slug>/mmm/", views.model, name="mmm"),
+    path("w/<slug:slug>/mmm/fit/", views.start, name="mmm_fit"),
+    path("w/<slug:slug>/mmm/scenarios/", views.scenarios, name="mmm_scenarios"),
+    path("w/<slug:slug>/mmm/scenarios/apply/", views.apply, name="mmm_apply"),
+]

@@ -1,0 +1,76 @@
+"""The model page (fit, results, response curves) and the scenario planner."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotage.allocation import AllocationError
+from pilotage.web.mmm import services
+from pilotage.web.mmm.forms import DEFAULT_WEEKS, ScenarioForm
+from pilotage.web.mmm.models import MmmFit
+from pilotage.web.mmm.presentation import fit_context, scenario_context
+from pilotage.web.workspaces.access import workspace_view
+from pilotage.web.workspaces.models import EDITOR_ROLES
+
+
+@workspace_view(financials=True)
+def model(request: HttpRequest) -> HttpResponse:
+    """The latest fit: its progress while it runs, then its results; htmx polls the panel."""
+    fit = services.latest_fit(request.workspace)
+    language = (get_language() or "en")[:2]
+    context = {"fit": fit, **(fit_context(fit, language) if fit else {})}
+    template = "mmm/_fit.html" if request.htmx else "mmm/model.html"
+    return render(request, template, context)
+
+
+@workspace_view(*EDITOR_ROLES)
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    running = MmmFit.objects.filter(workspace=request.workspace, status__in=["queued", "running"])
+    if not running.exists():
+        services.start_fit(request.workspace, request.user)
+    return redirect("mmm", request.workspace.slug)
+
+
+@workspace_view(financials=True)
+def scenarios(request: HttpRequest) -> HttpResponse:
+    fit = services.latest_usable_fit(request.workspace)
+    if fit is None:
+        return render(request, "mmm/scenarios.html", {"fit": None})
+    model = services.load_model(fit)
+    form = _form(request.GET if "weeks" in request.GET else None, model.channels)
+    return render(request, "mmm/scenarios.html", scenario_context(fit, model, form))
+
+
+@workspace_view(*EDITOR_ROLES)
+@require_POST
+def apply(request: HttpRequest) -> HttpResponse:
+    """Make the recommended or edited scenario a new draft budget version."""
+    fit = services.latest_usable_fit(request.workspace)
+    if fit is None:
+        raise Http404("No usable model")
+    model = services.load_model(fit)
+    kind = "edited" if request.POST.get("kind") == "edited" else "recommended"
+    context = scenario_context(fit, model, _form(request.POST, model.channels))
+    chosen = context.get(kind)
+    if chosen is None:
+        return render(request, "mmm/scenarios.html", context, status=400)
+    try:
+        budget = services.apply_scenario(
+            fit, chosen.allocation, context["weeks"], kind, actor=request.user
+        )
+    except (services.ScenarioError, AllocationError) as exc:
+        messages.error(request, str(exc))
+        return render(request, "mmm/scenarios.html", context, status=400)
+    messages.success(request, _("Draft budget %(budget)s created.") % {"budget": budget})
+    return redirect(f"{reverse('budget', args=[request.workspace.slug])}?version={budget.pk}")
+
+
+def _form(data, channels: tuple[str, ...]) -> ScenarioForm:
+    return ScenarioForm(data or {"weeks": DEFAULT_WEEKS}, channels=channels)

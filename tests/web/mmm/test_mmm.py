@@ -1,0 +1,179 @@
+"""The budget-allocation pages: the model fitted in the background, its results, scenarios."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from pilotage.web.mmm import services
+from pilotage.web.mmm.models import MmmFit
+from pilotage.web.plans.models import Budget, BudgetStatus
+from pilotage.web.workspaces.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, personas, **kwargs):
+    return reverse(name, args=[personas.workspace.slug])
+
+
+@pytest.mark.parametrize(
+    ("persona", "page", "start", "apply"),
+    [
+        ("owner", 200, 302, 302),
+        ("manager", 200, 302, 302),
+        ("viewer", 200, 403, 403),
+        ("agency", 403, 403, 403),
+        ("outsider", 404, 404, 404),
+    ],
+)
+def test_who_reads_fits_and_applies(client, personas, fitted, persona, page, start, apply):
+    client.force_login(getattr(personas, persona))
+    assert client.get(url("mmm", personas)).status_code == page
+    assert client.get(url("mmm_scenarios", personas)).status_code == page
+    assert client.post(url("mmm_apply", personas), {"weeks": 13}).status_code == apply
+    # a fit is queued only for editors (the worker is not run here)
+    before = MmmFit.objects.count()
+    assert client.post(url("mmm_fit", personas)).status_code == start
+    assert MmmFit.objects.count() == before + (start == 302)
+
+
+def test_the_viewer_sees_neither_fit_nor_apply_buttons(client, personas, fitted):
+    client.force_login(personas.viewer)
+    assert 'id="start-fit"' not in client.get(url("mmm", personas)).content.decode()
+    page = client.get(url("mmm_scenarios", personas)).content.decode()
+    assert 'id="apply-recommended"' not in page and 'id="allocations"' in page
+
+
+def test_it_shows_the_results_table_charts_and_summary(client, personas, fitted):
+    client.force_login(personas.owner)
+    page = client.get(url("mmm", personas))
+    channels = set(fitted.results["channels"])
+    assert {r["channel"] for r in page.context["rows"]} == channels
+    html = page.content.decode()
+    assert html.count("<tr>") == len(channels) + 1  # the header and one row per channel
+    assert 'id="roi-chart"' in html and 'id="curves-chart"' in html
+    assert fitted.results["summary"]["en"] in html
+    for row in page.context["rows"]:
+        assert row["roi_low"] <= row["roi"] <= row["roi_high"]
+    curves = page.context["curves_chart"]["data"]["values"]
+    assert {c["channel"] for c in curves} == channels
+    assert sum(c["current"] for c in curves) == len(channels)  # one marked point per channel
+    assert all(c["low"] <= c["outcome"] + 1e-6 and c["outcome"] <= c["high"] + 1e-6 for c in curves)
+
+
+def test_the_summary_follows_the_language(client, personas, fitted):
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "fr"
+    html = client.get(url("mmm", personas)).content.decode()
+    assert "Allocation budgétaire" in html
+    assert "rapporte" in html
+
+
+def test_a_fit_that_did_not_converge_shows_why_and_recommends_nothing(client, personas, fitted):
+    results = copy.deepcopy(fitted.results)
+    results["diagnostics"].update(converged=False, convergence_reasons=["carry-over never fades"])
+    fitted.pk = None
+    fitted.results = results
+    fitted.save()
+    client.force_login(personas.owner)
+    html = client.get(url("mmm", personas)).content.decode()
+    assert 'id="not-converged"' in html and "carry-over never fades" in html
+    assert 'id="curves-chart"' not in html
+    page = client.get(url("mmm_scenarios", personas))
+    assert 'id="no-model"' in page.content.decode()
+    assert client.post(url("mmm_apply", personas), {"weeks": 13}).status_code == 404
+
+
+def test_the_recommendation_spends_the_total_and_beats_the_current_mix(client, personas, fitted):
+    client.force_login(personas.owner)
+    page = client.get(url("mmm_scenarios", personas))
+    context = page.context
+    assert context["weeks"] == 13
+    current, recommended, edited = (context[k] for k in ("current", "recommended", "edited"))
+    assert context["total"] == pytest.approx(sum(current.allocation.values()), abs=0.01)
+    assert round(sum(recommended.allocation.values()), 2) == round(context["total"], 2)
+    assert recommended.outcome >= current.outcome - 1e-6
+    assert recommended.low <= recommended.outcome <= recommended.high
+    assert edited.allocation == pytest.approx(recommended.allocation, abs=0.01)
+    assert current.uplift == 0
+    chart = context["allocation_chart"]["data"]["values"]
+    assert len(chart) == 3 * len(current.allocation)
+
+
+def test_bounds_and_edits_are_respected(client, personas, fitted):
+    client.force_login(personas.owner)
+    channels = tuple(fitted.results["channels"])
+    data = {"weeks": 8, "total": "400000", "min_0": "50000", "max_1": "1000", "amount_2": "1234.5"}
+    context = client.get(url("mmm_scenarios", personas), data).context
+    recommended = context["recommended"].allocation
+    assert recommended[channels[0]] >= 50_000 - 0.01
+    assert recommended[channels[1]] <= 1_000 + 0.01
+    assert round(sum(recommended.values()), 2) == 400_000
+    assert context["edited"].allocation[channels[2]] == 1234.5
+
+
+def test_impossible_bounds_are_explained(client, personas, fitted):
+    client.force_login(personas.owner)
+    data = {"weeks": 13, "total": "1000", "min_0": "5000"}
+    page = client.get(url("mmm_scenarios", personas), data)
+    assert page.status_code == 200
+    assert 'id="allocation-error"' in page.content.decode()
+    assert page.context["recommended"] is None
+
+
+def test_applying_creates_one_draft_budget_that_adds_up(client, personas, fitted):
+    client.force_login(personas.manager)
+    scenario = client.get(url("mmm_scenarios", personas)).context
+    total = Decimal(str(scenario["total"])).quantize(Decimal("0.01"))
+    response = client.post(url("mmm_apply", personas), {"weeks": 13, "total": str(total)})
+    budget = Budget.objects.get(workspace=personas.workspace)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/budget/?version={budget.pk}")
+    assert budget.status == BudgetStatus.DRAFT
+    start = services.horizon_start(fitted)
+    assert budget.year == start.year and "(recommended)" in budget.name
+    lines = list(budget.lines.all())
+    assert sum(line.planned for line in lines) == total
+    assert {line.month for line in lines} == {9, 10, 11, 12}  # 28 Sep – 27 Dec 2026
+    assert AuditEvent.objects.filter(
+        workspace=personas.workspace, object_id=str(budget.pk), actor=personas.manager
+    ).exists()
+    # the edited scenario: its own total
+    data = {"weeks": 13, "total": str(total), "kind": "edited", "amount_0": "1000.01"}
+    client.post(url("mmm_apply", personas), data)
+    edited = Budget.objects.get(workspace=personas.workspace, name__contains="edited")
+    expected = sum(
+        Decimal(str(round(x, 2))) for x in scenario["recommended"].allocation.values()
+    ) - Decimal(str(round(scenario["recommended"].allocation[scenario["rows"][0]["channel"]], 2)))
+    assert sum(line.planned for line in edited.lines.all()) == expected + Decimal("1000.01")
+
+
+def test_a_horizon_past_the_fiscal_year_is_refused(client, personas, fitted):
+    client.force_login(personas.owner)
+    response = client.post(url("mmm_apply", personas), {"weeks": 20})
+    assert response.status_code == 400
+    assert not Budget.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fit_runs_in_the_background_and_the_page_follows_it(client, personas):
+    client.force_login(personas.owner)
+    assert 'id="no-fit"' in client.get(url("mmm", personas)).content.decode()
+    response = client.post(url("mmm_fit", personas))
+    fit = MmmFit.objects.get()
+    assert response.status_code == 302 and fit.status == "queued" and fit.target == "revenue"
+    html = client.get(url("mmm", personas)).content.decode()
+    assert 'hx-trigger="every 1s"' in html and 'data-status="queued"' in html
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
+    fit.refresh_from_db()
+    assert fit.status == "done", fit.step
+    assert fit.progress == 100 and fit.finished_at and fit.model["format"] == "pilotage-mmm/1"
+    panel = client.get(url("mmm", personas), headers={"HX-Request": "true"})
+    html = panel.content.decode()
+    assert "hx-trigger" not in html and 'data-status="done"' in html
+    assert len(panel.context["rows"]) == len(fit.results["channels"]) == 8
