@@ -96,3 +96,22 @@ def test_it_writes_one_paragraph_in_english_and_french(small_model):
     en = small_model.summary_text()
     assert "search returns" in en and "€ per €" in en and "\n" not in en
     assert "rapporte" in small_model.summary_text("fr")
+
+
+def test_it_reloads_the_same_model_when_json_keys_come_back_reordered(small_model, tmp_path):
+    """PostgreSQL's jsonb sorts object keys: the channels must still meet their parameters."""
+
+    def reorder(value):
+        if isinstance(value, dict):
+            return {k: reorder(value[k]) for k in sorted(value, reverse=True)}
+        if isinstance(value, list):
+            return [reorder(v) for v in value]
+        return value
+
+    path = tmp_path / "model.json"
+    small_model.save(path)
+    path.write_text(json.dumps(reorder(json.loads(path.read_text()))))
+    loaded = MarketingMixModel.load(path)
+    assert loaded.channels == small_model.channels
+    for name, r in small_model.channel_results().items():
+        assert loaded.channel_results()[name]["roi"] == pytest.approx(r["roi"])

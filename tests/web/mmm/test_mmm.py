@@ -107,7 +107,7 @@ def test_the_recommendation_spends_the_total_and_beats_the_current_mix(client, p
 
 def test_bounds_and_edits_are_respected(client, personas, fitted):
     client.force_login(personas.owner)
-    channels = tuple(fitted.results["channels"])
+    channels = services.load_model(fitted).channels  # the form's order (``min_0`` …)
     data = {"weeks": 8, "total": "400000", "min_0": "50000", "max_1": "1000", "amount_2": "1234.5"}
     context = client.get(url("mmm_scenarios", personas), data).context
     recommended = context["recommended"].allocation

@@ -438,6 +438,10 @@ class MarketingMixModel:
             "format": "pilotage-mmm/1",
             "settings": params,
             "data": {
+                # the orders, explicitly: a JSON object's key order is not kept everywhere
+                # (PostgreSQL's jsonb sorts keys), and the parameters follow these orders
+                "channel_order": list(data["spend"]),
+                "control_order": list(data["controls"]),
                 "dates": [str(d) for d in data["dates"]],
                 "spend": {c: v.tolist() for c, v in data["spend"].items()},
                 "controls": {c: v.tolist() for c, v in data["controls"].items()},
@@ -479,7 +483,9 @@ class MarketingMixModel:
         settings["default_roi_interval"] = tuple(settings["default_roi_interval"])
         model = cls(**settings)
         d = doc["data"]
-        data = _weekly_data(d["spend"], d["y"], d["dates"], d["controls"])
+        spend = {c: d["spend"][c] for c in d.get("channel_order", d["spend"])}
+        controls = {c: d["controls"][c] for c in d.get("control_order", d["controls"])}
+        data = _weekly_data(spend, d["y"], d["dates"], controls)
         model._data = data
         model._setup(data)
         model.params_ = np.array(doc["params"])
