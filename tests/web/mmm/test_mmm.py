@@ -177,3 +177,19 @@ def test_a_fit_runs_in_the_background_and_the_page_follows_it(client, personas):
     html = panel.content.decode()
     assert "hx-trigger" not in html and 'data-status="done"' in html
     assert len(panel.context["rows"]) == len(fit.results["channels"]) == 8
+
+
+def test_the_ramp_limit_and_the_cautious_objective_reach_the_optimiser(client, personas, fitted):
+    client.force_login(personas.owner)
+    base = {"weeks": 13}
+    plain = client.get(url("mmm_scenarios", personas), base).context
+    current = plain["current"].allocation
+    ramped = client.get(url("mmm_scenarios", personas), {**base, "max_change": "10"}).context
+    for channel, amount in ramped["recommended"].allocation.items():
+        assert abs(amount - current[channel]) <= 0.10 * current[channel] + 0.02, channel
+    cautious = client.get(url("mmm_scenarios", personas), {**base, "cautious": "on"}).context
+    # the mean-optimal plan has the highest mean: caution can only trade some of it away
+    assert cautious["recommended"].outcome <= plain["recommended"].outcome + 1e-6
+    assert round(sum(cautious["recommended"].allocation.values()), 2) == round(
+        sum(current.values()), 2
+    )

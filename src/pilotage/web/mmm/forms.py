@@ -25,6 +25,16 @@ class ScenarioForm(forms.Form):
         label=_("Horizon (weeks)"), min_value=1, max_value=MAX_WEEKS, initial=DEFAULT_WEEKS
     )
     total = _amount(_("Total budget"))
+    cautious = forms.BooleanField(
+        label=_("Cautious: maximise the pessimistic outcome (10% quantile)"), required=False
+    )
+    max_change = forms.DecimalField(
+        label=_("Largest change per channel vs current (%)"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(1000),
+        decimal_places=1,
+    )
 
     def __init__(self, *args, channels: tuple[str, ...], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -113,7 +113,16 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
     minimum, maximum = form.per_channel("min"), form.per_channel("max")
     context.update(weeks=weeks, total=total, start=services.horizon_start(fit))
     try:
-        plan = optimize(model, total, weeks, minimum=minimum, maximum=maximum)
+        change = form.cleaned_data.get("max_change")
+        plan = optimize(
+            model,
+            total,
+            weeks,
+            minimum=minimum,
+            maximum=maximum,
+            max_change=None if change is None else float(change) / 100,
+            objective="quantile" if form.cleaned_data.get("cautious") else "mean",
+        )
     except AllocationError as exc:
         context["error"] = str(exc)
         plan = None
