@@ -228,3 +228,25 @@ def test_it_quotes_text_a_spreadsheet_would_run_as_a_formula():
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell("Paid search") == "Paid search" and _cell(-3.5) == -3.5
+
+
+def test_it_filters_by_segment(client, personas, demo_warehouse):
+    leads = demo_warehouse.read(personas.workspace.slug, "leads").to_pylist()
+    industries = sorted({r["industry"] for r in leads if r["industry"]})
+    client.force_login(personas.owner)
+    url = reverse("control", args=[personas.workspace.slug])
+    everything = client.get(url, {"period": "2025"}).context
+    assert everything["segments"] == industries
+    segment = industries[0]
+    page = client.get(url, {"period": "2025", "segment": segment})
+    tiles = {t.metric: t for t in page.context["tiles"]}
+    expected = sum(
+        1
+        for r in leads
+        if r["industry"] == segment
+        and r["customer_at"] is not None
+        and r["customer_at"].year == 2025
+    )
+    assert tiles["new_customers"].value == expected > 0
+    assert tiles["cac"].value is None  # spend has no segment: n/a rather than a wrong ratio
+    assert f'<option value="{segment}" selected>' in page.content.decode()

@@ -106,7 +106,7 @@ def scorecard(
         if m not in filtered:
             tiles.append(Tile(m, None, None, None, None, None, None))
             continue
-        # the company's targets do not apply to a filtered view (one channel, one region)
+        # the company's targets do not apply to a filtered view (one channel, segment, region)
         target = plan(m, {}, period.start, period.end) if plan and not filters else None
         change = variance(row[m], row[f"{m}__compare"], KPIS[m].direction)
         tiles.append(
@@ -194,6 +194,9 @@ def page(workspace: Workspace, choice: str | None, compare: str, filters) -> dic
         "channel": dict(filters).get("channel", ("",))[0],
         "region": dict(filters).get("region", ("",))[0],
         "regions": _values(source, "region") if source.kind == "b2b" else [],
+        "segment": dict(filters).get("segment", ("",))[0],
+        # the segment dimension is the leads' industry (metrics.measures.LEAD_DIMENSIONS)
+        "segments": _values(source, "industry") if source.kind == "b2b" else [],
         "years": _years(source),
         "kind": source.kind,
     }

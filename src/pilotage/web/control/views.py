@@ -19,9 +19,12 @@ COMPARISONS = ("last_year", "previous_period")
 
 
 def _filters(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Channel and region filters of the scorecard, funnel and trend (not the channel table)."""
+    """Channel, segment and region filters of the scorecard, funnel and trend (not the channel
+    table)."""
     return tuple(
-        (name, (request.GET[name],)) for name in ("channel", "region") if request.GET.get(name)
+        (name, (request.GET[name],))
+        for name in ("channel", "segment", "region")
+        if request.GET.get(name)
     )
 
 
