@@ -224,3 +224,180 @@ def histogram(bins: list[dict], *, value_title: str, count_title: str, value_for
             ],
         },
     }
+
+
+def timeline(
+    bars: list[dict],
+    *,
+    group_title: str,
+    milestones: list[dict] | None = None,
+    links: list[dict] | None = None,
+) -> dict:
+    """A Gantt chart: one bar per action from ``start`` to ``end`` (ISO dates).
+
+    ``bars`` have ``id``, ``action`` (the row label), ``group`` (pole, owner or channel: the
+    colour and the sort), ``start``, ``end``, ``status``; ``milestones`` have ``action``, ``due``,
+    ``name``; ``links`` (dependencies) have ``action`` (the dependent row), ``from`` (the
+    prerequisite's end) and ``to`` (the dependent's start) and are drawn as a connector on the
+    dependent's row, red when it starts before its prerequisite ends.
+    """
+    y = {
+        "field": "action",
+        "type": "nominal",
+        "title": None,
+        "sort": [b["action"] for b in sorted(bars, key=lambda b: (b["group"], b["start"]))],
+    }
+    layers: list[dict] = [
+        {
+            "data": {"values": bars},
+            "mark": {"type": "bar", "tooltip": True, "cornerRadius": 2, "height": 14},
+            "encoding": {
+                "y": y,
+                "x": {"field": "start", "type": "temporal", "title": None},
+                "x2": {"field": "end"},
+                "color": {"field": "group", "type": "nominal", "title": group_title},
+                "opacity": {
+                    "condition": {"test": "datum.status === 'idea'", "value": 0.45},
+                    "value": 1,
+                },
+            },
+        }
+    ]
+    if milestones:
+        layers.append(
+            {
+                "data": {"values": milestones},
+                "mark": {"type": "point", "shape": "diamond", "filled": True, "tooltip": True},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "due", "type": "temporal"},
+                    "color": {"value": "#222"},
+                },
+            }
+        )
+    if links:
+        layers.append(
+            {
+                "data": {"values": links},
+                "mark": {"type": "rule", "strokeDash": [3, 2], "tooltip": True},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "from", "type": "temporal"},
+                    "x2": {"field": "to"},
+                    "color": {
+                        "condition": {"test": "datum.late", "value": "#c0392b"},
+                        "value": "#555",
+                    },
+                },
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": max(22 * len(bars), 60),
+        "layer": layers,
+    }
+
+
+def scored_matrix(
+    rows: list[dict],
+    *,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    label: str,
+    color: str | None = None,
+    color_title: str | None = None,
+    x_domain: list[float] | None = None,
+    y_domain: list[float] | None = None,
+    x_mid: float | None = None,
+    y_mid: float | None = None,
+) -> dict:
+    """Labelled points on two scored axes (PESTEL likelihood × impact, targeting matrix…),
+    with dotted lines at the midpoints that split the quadrants."""
+    x_enc: dict = {"field": x, "type": "quantitative", "title": x_title}
+    y_enc: dict = {"field": y, "type": "quantitative", "title": y_title}
+    if x_domain:
+        x_enc["scale"] = {"domain": x_domain}
+    if y_domain:
+        y_enc["scale"] = {"domain": y_domain}
+    point: dict = {
+        "mark": {"type": "point", "filled": True, "size": 90, "tooltip": True},
+        "encoding": {"x": x_enc, "y": y_enc},
+    }
+    if color:
+        point["encoding"]["color"] = {"field": color, "type": "nominal", "title": color_title}
+    text = {
+        "mark": {"type": "text", "align": "left", "dx": 7, "dy": -7, "fontSize": 11},
+        "encoding": {"x": x_enc, "y": y_enc, "text": {"field": label}},
+    }
+    layers: list[dict] = [{"data": {"values": rows}, **point}, {"data": {"values": rows}, **text}]
+    x_mid = x_mid if x_mid is not None else (sum(x_domain) / 2 if x_domain else None)
+    y_mid = y_mid if y_mid is not None else (sum(y_domain) / 2 if y_domain else None)
+    if x_mid is not None:
+        layers.append(
+            {
+                "data": {"values": [{"at": x_mid}]},
+                "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#999"},
+                "encoding": {"x": {"field": "at", "type": "quantitative"}},
+            }
+        )
+    if y_mid is not None:
+        layers.append(
+            {
+                "data": {"values": [{"at": y_mid}]},
+                "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#999"},
+                "encoding": {"y": {"field": "at", "type": "quantitative"}},
+            }
+        )
+    return {"$schema": SCHEMA, "width": "container", "height": 360, "layer": layers}
+
+
+def biplot(points: list[dict], arrows: list[dict], *, x_title: str, y_title: str) -> dict:
+    """A perceptual map: brands as labelled points (``name``, ``x``, ``y``, ``kind`` brand /
+    ours / ideal) and attribute loadings as lines from the origin (``name``, ``x``, ``y``)."""
+    rays = [{"name": a["name"], "x": 0, "y": 0, "x2": a["x"], "y2": a["y"]} for a in arrows]
+    axis_x = {"field": "x", "type": "quantitative", "title": x_title}
+    axis_y = {"field": "y", "type": "quantitative", "title": y_title}
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 380,
+        "layer": [
+            {
+                "data": {"values": rays},
+                "mark": {"type": "rule", "color": "#9aa", "strokeWidth": 1.5},
+                "encoding": {
+                    "x": axis_x,
+                    "y": axis_y,
+                    "x2": {"field": "x2"},
+                    "y2": {"field": "y2"},
+                },
+            },
+            {
+                "data": {"values": rays},
+                "mark": {"type": "text", "color": "#677", "fontStyle": "italic", "dy": -6},
+                "encoding": {
+                    "x": {"field": "x2", "type": "quantitative"},
+                    "y": {"field": "y2", "type": "quantitative"},
+                    "text": {"field": "name"},
+                },
+            },
+            {
+                "data": {"values": points},
+                "mark": {"type": "point", "filled": True, "size": 110, "tooltip": True},
+                "encoding": {
+                    "x": axis_x,
+                    "y": axis_y,
+                    "color": {"field": "kind", "type": "nominal", "title": None},
+                    "shape": {"field": "kind", "type": "nominal", "title": None},
+                },
+            },
+            {
+                "data": {"values": points},
+                "mark": {"type": "text", "align": "left", "dx": 8, "fontWeight": "bold"},
+                "encoding": {"x": axis_x, "y": axis_y, "text": {"field": "name"}},
+            },
+        ],
+    }

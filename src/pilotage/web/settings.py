@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "pilotage.web.imports",
     "pilotage.web.customers",
     "pilotage.web.mmm",
+    "pilotage.web.strategy",
+    "pilotage.web.actions",
 ]
 
 MIDDLEWARE = [

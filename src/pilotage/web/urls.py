@@ -31,5 +31,7 @@ urlpatterns = [
     path("", include("pilotage.web.imports.urls")),
     path("", include("pilotage.web.customers.urls")),
     path("", include("pilotage.web.mmm.urls")),
+    path("", include("pilotage.web.actions.urls")),
+    path("", include("pilotage.web.strategy.urls")),
     path("api/", api.urls),
 ]

@@ -48,6 +48,11 @@
     document.querySelectorAll("select[data-navigate]").forEach(function (select) {
       select.addEventListener("change", function () { window.location.assign(select.value); });
     });
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
+      });
+    });
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });

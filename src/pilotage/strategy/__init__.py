@@ -1,0 +1,1 @@
+"""Strategic analysis without Django: TOWS pairs, targeting scorecards (DESIGN.md §2)."""
