@@ -38,6 +38,10 @@ def test_it_has_the_expected_command_tree():
     names = sorted(" ".join(path) for path, _ in COMMANDS)
     assert names == [
         "",
+        "actions",
+        "actions export",
+        "actions import",
+        "actions list",
         "attribution",
         "budget",
         "budget optimize",

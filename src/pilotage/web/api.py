@@ -19,6 +19,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from pilotage import __version__
 from pilotage.metrics import MetricQuery, QueryError, WarehouseSource, run
+from pilotage.web.actions.api import router as actions_router
 from pilotage.web.workspaces.models import ApiToken, Membership
 from pilotage.web.workspaces.services import warehouse
 
@@ -49,6 +50,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth(csrf=True)],
     urls_namespace="api",
 )
+api.add_router("", actions_router)
 
 
 class WorkspaceOut(Schema):

@@ -52,6 +52,7 @@ def test_it_creates_the_demo_budgets_once_with_the_simulator_plan_and_targets(de
         (y, f"Plan {y}", BudgetStatus.BASELINE) for y in years
     ]
     assert all(b.approved_at is not None for b in Budget.objects.all())
+    _loads_the_strategy_and_action_plan(demo)
     before = _counts()
     again = load_demo(migrate=False)
     assert again.budgets_created == {"industrie-demo": [], "boutique-demo": []}
@@ -100,3 +101,32 @@ def _sets_the_demo_targets() -> None:
     assert targets == {
         (m, y, Decimal(v)) for y in years for m, v in (("nps", 40), ("ltv_to_cac", 3))
     }
+
+
+def _loads_the_strategy_and_action_plan(demo):
+    """Industrie Demo's 2026 plan: every objective traces to the SWOT, segments come from the
+    data, actions answer QQOQCCP (but the idea), and the plan PDF holds the objectives."""
+    import io
+
+    from pypdf import PdfReader
+
+    from pilotage.execution.qqoqccp import missing_letters
+    from pilotage.web.actions import services as actions
+    from pilotage.web.actions.models import Action
+    from pilotage.web.strategy.models import Objective, Segment
+    from pilotage.web.strategy.plan_document import plan_pdf
+
+    assert demo.plans_created == ["industrie-demo"]
+    industrie = Workspace.objects.get(slug="industrie-demo")
+    objectives = Objective.objects.filter(workspace=industrie)
+    assert objectives.count() == 3
+    assert all(o.tows_option and o.kpi_target for o in objectives)
+    segments = Segment.objects.filter(workspace=industrie)
+    assert segments.count() == 3 and segments.filter(targeted=True).count() == 2
+    for action in Action.objects.filter(workspace=industrie):
+        complete = not missing_letters(actions.answers_of(action))
+        assert complete == (action.status != "idea"), action.title
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(plan_pdf(industrie, 2026))).pages
+    )
+    assert all(" ".join(o.title.split()[:3]) in " ".join(text.split()) for o in objectives)

@@ -17,6 +17,7 @@ from pilotage.simulate.config import CompanyConfig
 from pilotage.simulate.exports import DEMO_RULES, write_exports
 from pilotage.simulate.market import import_id, simulate
 from pilotage.web.plans.demo import load_demo_plan
+from pilotage.web.strategy.demo import load_demo_strategy
 from pilotage.web.workspaces.models import AuditAction, Role, Workspace
 from pilotage.web.workspaces.services import add_member, record, warehouse
 
@@ -36,6 +37,7 @@ class DemoResult:
     created_users: list[str]
     tables_written: dict[str, list[str]]
     budgets_created: dict[str, list[str]] = field(default_factory=dict)
+    plans_created: list[str] = field(default_factory=list)
 
 
 def load_demo(seed: int = 42, *, migrate: bool = True) -> DemoResult:
@@ -71,7 +73,8 @@ def load_demo(seed: int = 42, *, migrate: bool = True) -> DemoResult:
                 workspace, None, AuditAction.LOAD, workspace, {"tables": written[workspace.slug]}
             )
     budgets = {w.slug: [str(b) for b in load_demo_plan(w)] for w in workspaces}
-    return DemoResult(workspaces, created_users, written, budgets)
+    plans = [w.slug for w in workspaces if load_demo_strategy(w)]
+    return DemoResult(workspaces, created_users, written, budgets, plans)
 
 
 def _import_company(workspace: Workspace, config: CompanyConfig, seed: int) -> list[str]:
