@@ -9,6 +9,7 @@ import sys
 import click
 
 from pilotage import __version__
+from pilotage.cli_actions import actions
 
 ROLES = ("owner", "manager", "agency", "viewer")
 
@@ -38,6 +39,9 @@ def main() -> None:
     Settings come from environment variables (see docs/configuration.md); by default the app
     keeps its data under ./var.
     """
+
+
+main.add_command(actions)
 
 
 @main.command()

@@ -349,7 +349,8 @@ def test_it_lets_the_agency_member_change_only_the_status(as_persona, personas, 
     assert (action.status, action.title, action.budget) == (Status.DONE, "Trade-show stand", 45000)
     [(kind, changes)] = _events(action.pk)
     assert kind == AuditAction.UPDATE and changes == {"status": ["planned", "done"]}
-    assert AuditEvent.objects.get(object_id=str(action.pk)).actor == personas.agency
+    event = AuditEvent.objects.get(object_type="actions.action", object_id=str(action.pk))
+    assert event.actor == personas.agency
     assert api.patch(plan["in_house"].pk, {"status": "cancelled"}).status_code == 404
 
 

@@ -266,7 +266,7 @@ def action_update(request: HttpRequest, slug: str, action_id: int, body: ActionP
     data = body.dict(exclude_unset=True)
     agency_may = membership.role == Role.AGENCY and set(data) <= {"status"}
     if not (services.may_edit(membership) or agency_may):
-        raise HttpError(403, "Your role may not change this action's fields")
+        raise HttpError(403, "Only owners and managers change actions; agency members, the status")
     try:
         _apply(action, data, request.auth)
     except Refused as refused:

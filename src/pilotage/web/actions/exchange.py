@@ -260,7 +260,7 @@ def import_file(
         if draft.description and not action.approach:
             action.approach = draft.description
         if draft.budget is not None:
-            action.budget = draft.budget
+            action.budget = draft.budget.quantize(Decimal("0.01"))
         status = draft.status
         if status != Status.IDEA and qqoqccp.check_transition(
             Status.IDEA, status, services.answers_of(action)
