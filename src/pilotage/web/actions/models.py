@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pilotage.web.plans.models import Pole
 from pilotage.web.strategy.models import Objective
@@ -27,11 +28,11 @@ ZERO = Decimal("0.00")
 
 
 class Status(models.TextChoices):
-    IDEA = "idea", _("Idea")
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    IDEA = "idea", pgettext_lazy("action status", "Idea")
+    PLANNED = "planned", pgettext_lazy("action status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
 
 class Priority(models.TextChoices):

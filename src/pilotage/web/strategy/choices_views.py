@@ -45,6 +45,7 @@ def targeting_page(request: HttpRequest) -> HttpResponse:
     for segment in segments:
         data = request.POST if request.POST.get("segment") == str(segment.pk) else None
         initial = {
+            **dict.fromkeys(targeting.CRITERIA, 3),
             **suggestions[segment.pk],
             **segment.scores,
             "targeted": segment.targeted,
