@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -128,3 +130,22 @@ def test_it_records_each_changed_field_in_the_audit_trail(client, personas, plan
     event = AuditEvent.objects.filter(object_type="actions.action", action="update").get()
     assert event.changes["budget"] == ["45000.00", "47000.00"]
     assert "title" not in event.changes
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Link one of the company's objectives."),
+        ("fr", "Reliez-la à l'un des objectifs de l'entreprise."),
+    ],
+)
+def test_it_wants_an_objective_once_the_company_has_objectives(
+    client, personas, plan, language, message
+):
+    # plan: the company has an objective now; a reason alone no longer answers Pourquoi
+    data = complete_fields(owner=personas.manager.pk)
+    response = _post(client, personas, data, language)
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    data["objective"] = plan["objective"].pk
+    assert _post(client, personas, data, language).status_code == 302

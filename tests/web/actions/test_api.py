@@ -207,7 +207,8 @@ def test_it_refuses_to_plan_an_action_missing_letters(as_persona, plan):
         "field": None,
         "message": "Quoi — what will be delivered? Describe the deliverable.",
     }
-    assert "Pourquoi — why do it?" in body["detail"]
+    # the company has objectives: a reason written out no longer answers Pourquoi
+    assert "Pourquoi — which objective does it serve?" in body["detail"]
     assert not Action.objects.filter(title="Webinar").exists()
     assert not AuditEvent.objects.filter(summary="Webinar").exists()
 
@@ -286,6 +287,10 @@ def test_it_plans_an_idea_once_every_letter_is_given(as_persona, plan):
         "approach": "In-house, with the CRM",
         "reason": "Reactivate dormant customers",
     }
+    refused = as_persona("owner").patch(action.pk, body)
+    assert refused.status_code == 422  # the company has objectives: the reason is not enough
+    assert refused.json()["missing_letters"] == ["pourquoi"]
+    body["objective_id"] = plan["objective"].pk
     response = as_persona("owner").patch(action.pk, body)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "planned"

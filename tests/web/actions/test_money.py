@@ -132,3 +132,26 @@ def test_it_shows_the_money_page_with_overspend_warnings(client, personas, spend
     assert page.status_code == 200
     body = page.content.decode()
     assert "exceed the budget" in body and "Newsletter relaunch" in body
+
+
+def test_it_flags_overloads_against_each_owners_capacity(personas, plan):
+    """The agency (capacity 2) carries three overlapping actions of 0.8: 2.4 > 2 in the
+    weeks all three run, 1.6 elsewhere; a member (capacity 1) with two of 0.6 is over."""
+    partner = plan["partner"]
+    partner.capacity = Decimal("2.00")
+    partner.save()
+    base = {"workspace": personas.workspace, "partner": partner, "effort": Decimal("0.80")}
+    Action.objects.filter(pk=plan["outsourced"].pk).update(effort=Decimal("0.80"))
+    Action.objects.create(**base, title="B", start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 13))
+    Action.objects.create(**base, title="C", start=dt.date(2026, 3, 9), end=dt.date(2026, 4, 3))
+    for title in ("D", "E"):
+        Action.objects.create(
+            workspace=personas.workspace, owner=personas.viewer, title=title,
+            effort=Decimal("0.60"), start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5),
+        )
+    weeks = services.owner_loads(list(Action.objects.filter(workspace=personas.workspace)))
+    over = {(w["owner"], w["week"]) for w in weeks if w["overloaded"]}
+    # stand (5 Jan – 20 Mar) + B (2–13 Mar) + C (9 Mar – 3 Apr) overlap in week 11 only
+    assert over == {("Agence Lumière", "2026-W11"), ("viewer", "2026-W23")}
+    week_10 = next(w for w in weeks if w["week"] == "2026-W10" and w["owner"] == "Agence Lumière")
+    assert week_10["load"] == Decimal("1.60") and not week_10["overloaded"]

@@ -200,10 +200,12 @@ def _apply(action: Action, data: dict[str, Any], actor: Any) -> Action:
             setattr(action, name, "" if value is None and name in TEXT_FIELDS else value)
     problems = qqoqccp.check_transition(was, target, services.answers_of(action))
     if problems:
+        with translation.override("en"):
+            messages = [services.problem_message(p, action.workspace) for p in problems]
         raise Refused(
             [
-                {"code": p.code, "letter": p.letter, "field": None, "message": p.english}
-                for p in problems
+                {"code": p.code, "letter": p.letter, "field": None, "message": message}
+                for p, message in zip(problems, messages, strict=True)
             ]
         )
     try:

@@ -32,11 +32,12 @@ def _language() -> str:
     return "fr" if (get_language() or "en").startswith("fr") else "en"
 
 
-def add_letter_errors(form: forms.BaseForm, problems: list[qqoqccp.Problem]) -> None:
+def add_letter_errors(form: forms.BaseForm, problems: list[qqoqccp.Problem], workspace) -> None:
     """Show each blocking problem on the field that answers its letter, in the UI language."""
     for problem in problems:
         field = LETTER_FIELDS.get(problem.letter or "")
-        form.add_error(field if field in form.fields else None, problem.message(_language()))
+        message = services.problem_message(problem, workspace)
+        form.add_error(field if field in form.fields else None, message)
 
 
 class ActionForm(forms.ModelForm):
@@ -100,6 +101,7 @@ class ActionForm(forms.ModelForm):
         if self.errors:
             return data
         answers = services.answers(
+            self.workspace,
             owner=data.get("owner") or data.get("partner"),
             pole=data.get("pole"),
             deliverable=data.get("deliverable"),
@@ -112,7 +114,8 @@ class ActionForm(forms.ModelForm):
             objective=data.get("objective"),
             reason=data.get("reason"),
         )
-        add_letter_errors(self, qqoqccp.check_transition(self.was, data["status"], answers))
+        problems = qqoqccp.check_transition(self.was, data["status"], answers)
+        add_letter_errors(self, problems, self.workspace)
         return data
 
 
@@ -156,7 +159,7 @@ class MoneyForm(forms.ModelForm):
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "kind", "email", "account"]
+        fields = ["name", "kind", "email", "account", "capacity"]
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,6 +65,14 @@ class Partner(models.Model):
         related_name="partner_accounts",
         verbose_name=_("account in Pilotage"),
     )
+    capacity = models.DecimalField(
+        _("capacity (full-time people)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_("Full-time people it puts on our work: 2 for a team of two."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from pilotage.execution import load as owner_load
 from pilotage.execution import money, qqoqccp, retroplanning, triptych
 from pilotage.web.actions.models import Action, Milestone, MoneyEntry, MoneyKind, Project, Status
+from pilotage.web.strategy.models import Objective
 from pilotage.web.workspaces.models import AuditAction, Membership, Role, Workspace
 from pilotage.web.workspaces.services import record
 
@@ -59,10 +60,27 @@ def may_edit(membership: Membership) -> bool:
     return membership.role in (Role.OWNER, Role.MANAGER)
 
 
-def answers(**fields: Any) -> qqoqccp.ActionAnswers:
+def needs_objective(workspace: Workspace | None) -> bool:
+    """Once a company has objectives, *Pourquoi* is answered by linking one of them: a reason
+    written out answers it only while the strategy pages hold no objective yet."""
+    return workspace is not None and Objective.objects.filter(workspace=workspace).exists()
+
+
+def letter_message(letter: qqoqccp.Letter, workspace: Workspace | None) -> str:
+    """What a missing letter asks for, in the UI language."""
+    if letter.code == "pourquoi" and needs_objective(workspace):
+        return gettext(
+            "Pourquoi — which objective does it serve? Link one of the company's objectives."
+        )
+    return letter.message(language())
+
+
+def answers(workspace: Workspace | None = None, **fields: Any) -> qqoqccp.ActionAnswers:
     """The QQOQCCP answers of an action's fields (model objects become plain values)."""
     owner = fields.get("owner")
     objective = fields.get("objective")
+    if needs_objective(workspace):
+        fields["reason"] = None
     return qqoqccp.ActionAnswers(
         owner=str(owner) if owner else None,
         pole=fields.get("pole") or None,
@@ -80,6 +98,7 @@ def answers(**fields: Any) -> qqoqccp.ActionAnswers:
 
 def answers_of(action: Action) -> qqoqccp.ActionAnswers:
     return answers(
+        action.workspace,
         owner=action.owner or action.partner,
         **{name: getattr(action, name) for name in qqoqccp_fields()},
     )
@@ -98,6 +117,12 @@ def qqoqccp_fields() -> tuple[str, ...]:
         "objective",
         "reason",
     )
+
+
+def problem_message(problem: qqoqccp.Problem, workspace: Workspace | None) -> str:
+    if problem.letter:
+        return letter_message(qqoqccp.letter(problem.letter), workspace)
+    return problem.message(language())
 
 
 def missing(action: Action) -> list[qqoqccp.Letter]:
@@ -139,7 +164,7 @@ def change_status(action: Action, status: str, actor: AbstractBaseUser) -> Actio
     """Move an action along the workflow; refused (ValidationError) when QQOQCCP is incomplete."""
     problems = qqoqccp.check_transition(action.status, status, answers_of(action))
     if problems:
-        raise ValidationError([p.message(language()) for p in problems])
+        raise ValidationError([problem_message(p, action.workspace) for p in problems])
     before = _snapshot(action)
     action.status = status
     return save(action, actor, before)
@@ -221,9 +246,13 @@ def dependency_problems(actions: list[Action]) -> list[tuple[Action, Action]]:
 # -- load ----------------------------------------------------------------------------------
 
 
-def owner_loads(actions: list[Action], capacity: Decimal = Decimal(1)) -> list[dict]:
-    """Every owner's load week by week (``pilotage.execution.load``), with action titles."""
+def owner_loads(actions: list[Action]) -> list[dict]:
+    """Every owner's load week by week (``pilotage.execution.load``), with action titles.
+
+    A member's capacity is one full-time week a week; a partner's is its ``capacity``.
+    """
     titles = {a.pk: a.title for a in actions}
+    capacity = {a.partner.name: a.partner.capacity for a in actions if a.partner_id}
     items = [
         owner_load.Assignment(
             action_id=a.pk, owner=owner_name(a), start=a.start, end=a.end, effort=a.effort

@@ -93,7 +93,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     text = answers_text(action)
     context = {
         "action": action,
-        "missing": [letter.message(language) for letter in services.missing(action)],
+        "missing": [
+            services.letter_message(letter, action.workspace) for letter in services.missing(action)
+        ],
         "letters": [
             {
                 "name": letter.name,
