@@ -18,12 +18,15 @@ PO = WEB / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
 def _entries(po_text: str) -> dict[str, str]:
+    """msgid → msgstr; a msgid with a context is keyed ``context\x04msgid``, as gettext does."""
     entries = {}
     for block in po_text.split("\n\n"):
         m = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
         if m:
             msgid = "".join(re.findall(r'"(.*)"', m.group(1)))
-            entries[msgid] = "".join(re.findall(r'"(.*)"', m.group(2)))
+            context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+            key = f"{context.group(1)}\x04{msgid}" if context else msgid
+            entries[key] = "".join(re.findall(r'"(.*)"', m.group(2)))
     entries.pop("", None)
     return entries
 
@@ -39,9 +42,11 @@ def test_it_translates_every_string_of_the_french_catalogue():
 def test_it_ships_a_compiled_catalogue_in_step_with_the_source():
     with PO.with_suffix(".mo").open("rb") as mo:
         catalogue = gettext.GNUTranslations(mo)
-    for msgid, msgstr in _entries(PO.read_text(encoding="utf-8")).items():
+    for key, msgstr in _entries(PO.read_text(encoding="utf-8")).items():
+        context, _, msgid = key.rpartition("\x04")
         unescaped = msgid.replace('\\"', '"')
-        assert catalogue.gettext(unescaped) == msgstr.replace('\\"', '"'), msgid
+        found = catalogue.pgettext(context, unescaped) if context else catalogue.gettext(unescaped)
+        assert found == msgstr.replace('\\"', '"'), key
 
 
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="gettext's xgettext is not installed")
