@@ -132,7 +132,7 @@ def kpi(
     JSON shape: {"query", "as_of", "keys", "metrics": {name: {label, formula, unit, direction,
     vanity}}, "rows": [{key…, metric…, metric__compare, metric__change}], "notes"}.
     """
-    from pilotage.metrics import KPIS, MetricQuery, QueryError, WarehouseSource, run
+    from pilotage.metrics import KPIS, MetricQuery, QueryError, run
 
     if metrics == "list":
         for name, k in KPIS.items():
@@ -143,8 +143,8 @@ def kpi(
             raise click.UsageError(f"{option} is required")
     assert workspace_ref and start and end
     _django()
+    from pilotage.web.control.scorecard import source_for
     from pilotage.web.plans.services import plan_lookup
-    from pilotage.web.workspaces.services import warehouse
 
     ws = _workspace(workspace_ref)
     try:
@@ -158,7 +158,7 @@ def kpi(
             tuple(_filter(f) for f in filters),
         )
         plan = plan_lookup(ws) if compare == "plan" else None
-        result = run(query, WarehouseSource(warehouse(), ws.slug, ws.currency), plan=plan)
+        result = run(query, source_for(ws), plan=plan)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
     if as_json:

@@ -45,6 +45,7 @@ from pilotage.metrics.measures import (
     customers,
     customers_with_future,
 )
+from pilotage.metrics.membership import Keyer, by_acquired
 
 HALF_LIFE_DAYS = 7.0
 POSITION_ENDS = 0.4  # position-based: the first and the last touch's share each
@@ -194,21 +195,24 @@ def _credit_sum(t: Table) -> Value:
     return t.credit.sum()
 
 
-def _attributed(name: str, table: Callable[[Context], Table], value) -> Measure:
+def _attributed(
+    name: str, table: Callable[[Context], Table], value, customer: Keyer | None = None
+) -> Measure:
     """The measure ``name`` over the credited ``table``: same time, filter and dimensions, with
-    channel (and campaign) answered by the credited touch."""
+    channel (and campaign) answered by the credited touch; its customer as the base measure's
+    unless ``customer`` says where the credited table keeps it."""
     base = MEASURES[name]
     dimensions = dict(base.dimensions)
     dimensions["channel"] = "attributed_channel"
     if "campaign" in dimensions:
         dimensions["campaign"] = "attributed_campaign"
-    return Measure(name, table, base.time, value, dimensions, base.where)
+    return Measure(name, table, base.time, value, dimensions, base.where, customer or base.customer)
 
 
 ATTRIBUTED: dict[str, Measure] = {
     m.name: m
     for m in (
-        _attributed("new_customers", _acquisitions, _credit_sum),
+        _attributed("new_customers", _acquisitions, _credit_sum, by_acquired("journey")),
         _attributed("attributed_revenue", _orders, _weighted(lambda t: t.revenue)),
         _attributed(
             "attributed_margin",

@@ -2,7 +2,8 @@
 
 KPIs (``kpis.py``) are built from these. A measure knows which column dates it (for the period
 filter and the time buckets) and which column answers each dimension; a measure that cannot be
-split by a dimension simply does not list it.
+split by a dimension simply does not list it. A measure that knows whose rows it counts (its
+``customer`` keyer, ``membership.py``) can also be split by the saved ``customer_segment``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,15 @@ from dataclasses import dataclass, field
 import ibis
 from ibis.expr.types import BooleanValue, Table, Value
 
+from pilotage.metrics.membership import (
+    CUSTOMER_SEGMENT,
+    Keyer,
+    asks_customer_segment,
+    by_acquired,
+    by_customer,
+    by_deal,
+    by_lead,
+)
 from pilotage.metrics.query import MetricQuery, QueryError
 from pilotage.metrics.source import WarehouseSource
 
@@ -58,7 +68,11 @@ class Context:
 
 @dataclass(frozen=True)
 class Measure:
-    """``value`` aggregated over the rows of ``table`` whose ``time`` is in the period."""
+    """``value`` aggregated over the rows of ``table`` whose ``time`` is in the period.
+
+    ``customer`` adds each row's customer id (``membership.py``); the measure can then be split
+    by ``customer_segment``.
+    """
 
     name: str
     table: Callable[[Context], Table]
@@ -66,6 +80,12 @@ class Measure:
     value: Callable[[Table], Value]
     dimensions: Mapping[str, str] = field(default_factory=dict)
     where: Callable[[Table, Context], BooleanValue] | None = None
+    customer: Keyer | None = None
+
+    def __post_init__(self) -> None:
+        if self.customer is not None:
+            dimensions = {**self.dimensions, CUSTOMER_SEGMENT: CUSTOMER_SEGMENT}
+            object.__setattr__(self, "dimensions", dimensions)
 
 
 def _ts(day: dt.date) -> Value:
@@ -76,6 +96,8 @@ def aggregate(measure: Measure, ctx: Context) -> Table:
     """The measure grouped by the query's time bucket and dimensions (``_all`` when neither)."""
     q = ctx.query
     table = measure.table(ctx)
+    if measure.customer is not None and asks_customer_segment(q):
+        table = with_customer_segment(table, measure.customer, ctx)
     time = table[measure.time]
     is_date = time.type().is_date()
     start = ibis.literal(q.start) if is_date else _ts(q.start)
@@ -94,6 +116,15 @@ def aggregate(measure: Measure, ctx: Context) -> Table:
     if not keys:
         keys["_all"] = ibis.literal(1)
     return table.group_by(**keys).aggregate(**{measure.name: measure.value(table)})
+
+
+def with_customer_segment(table: Table, customer: Keyer, ctx: Context) -> Table:
+    """``table`` with ``customer_segment``: the saved segment of each row's customer, "(none)"
+    for a customer the saved segmentation does not hold (or a row without customer)."""
+    keyed = customer(table, ctx)
+    saved = ctx.source.segments_table().rename(_saved_customer="customer_id", _saved="segment")
+    joined = keyed.left_join(saved, keyed._customer == saved._saved_customer)
+    return joined.select(*table.columns, customer_segment=joined._saved.fill_null(NONE_LABEL))
 
 
 def _bucket(time: Value, grain: str, ctx: Context) -> Value:
@@ -165,8 +196,12 @@ def acquisitions(ctx: Context) -> Table:
     B2B: leads whose ``customer_at`` is set, with the lead's channel and attributes. B2C:
     customers from :func:`customers` who came through a channel, dated by their first order.
     """
+    # who the customer is (the lead, or the customer id) only when asked: the usual queries
+    # compile to the same SQL as before (tests/metrics/snapshots)
+    segmented = asks_customer_segment(ctx.query)
     if ctx.source.kind == "b2b":
         leads = ctx.source.table("leads")
+        who = {"customer_key": leads.lead_id} if segmented else {}
         return leads.select(
             at=leads.customer_at,
             channel=leads.channel,
@@ -175,10 +210,13 @@ def acquisitions(ctx: Context) -> Table:
             region=leads.region,
             country=leads.country,
             company_size=leads.company_size,
+            **who,
         )
     c = customers(ctx)
     empty = ibis.null("string")
-    return c.filter(c.channel.notnull()).select(
+    c = c.filter(c.channel.notnull())
+    who = {"customer_key": c.customer_id} if segmented else {}
+    return c.select(
         at=c.first_at,
         channel=c.channel,
         # orders carry no lead attributes: filtering a B2C workspace by them finds nothing
@@ -187,6 +225,7 @@ def acquisitions(ctx: Context) -> Table:
         region=empty,
         country=empty,
         company_size=empty,
+        **who,
     )
 
 
@@ -251,12 +290,22 @@ def _stage_cohort(stage: str, next_stage: str) -> tuple[Measure, Measure]:
 
     base = f"cohort_{stage}"
     return (
-        Measure(base, lead_stages, stage, _count, LEAD_DIMENSIONS, matured),
-        Measure(f"{base}_to_{next_stage}", lead_stages, stage, _count, LEAD_DIMENSIONS, converted),
+        Measure(base, lead_stages, stage, _count, LEAD_DIMENSIONS, matured, BY_LEAD),
+        Measure(
+            f"{base}_to_{next_stage}",
+            lead_stages,
+            stage,
+            _count,
+            LEAD_DIMENSIONS,
+            converted,
+            BY_LEAD,
+        ),
     )
 
 
 STAGES = ("created_at", "mql_at", "sql_at", "opportunity_at", "customer_at")
+BY_LEAD = by_lead("lead_id")
+BY_CUSTOMER = by_customer("customer_id")
 
 _measures: list[Measure] = [
     Measure(
@@ -288,10 +337,12 @@ _measures: list[Measure] = [
         lambda t: t.sessions.sum(),
         {"channel": "channel", "campaign": "campaign"},
     ),
-    Measure("leads", _table("leads"), "created_at", _count, LEAD_DIMENSIONS),
-    Measure("mqls", lead_stages, "mql_at", _count, LEAD_DIMENSIONS),
-    Measure("sqls", lead_stages, "sql_at", _count, LEAD_DIMENSIONS),
-    Measure("opportunities", lead_stages, "opportunity_at", _count, LEAD_DIMENSIONS),
+    Measure("leads", _table("leads"), "created_at", _count, LEAD_DIMENSIONS, customer=BY_LEAD),
+    Measure("mqls", lead_stages, "mql_at", _count, LEAD_DIMENSIONS, customer=BY_LEAD),
+    Measure("sqls", lead_stages, "sql_at", _count, LEAD_DIMENSIONS, customer=BY_LEAD),
+    Measure(
+        "opportunities", lead_stages, "opportunity_at", _count, LEAD_DIMENSIONS, customer=BY_LEAD
+    ),
     Measure(
         "new_customers",
         acquisitions,
@@ -299,9 +350,15 @@ _measures: list[Measure] = [
         _count,
         {d: d for d in ("channel", "campaign", "region", "country", "company_size")}
         | {"segment": "industry"},
+        customer=by_acquired("customer_key"),
     ),
     Measure(
-        "revenue", _table("orders"), "ordered_at", lambda t: t.revenue.sum(), where=_in_currency()
+        "revenue",
+        _table("orders"),
+        "ordered_at",
+        lambda t: t.revenue.sum(),
+        where=_in_currency(),
+        customer=BY_CUSTOMER,
     ),
     Measure(
         "attributed_revenue",
@@ -310,6 +367,7 @@ _measures: list[Measure] = [
         lambda t: t.revenue.sum(),
         {"channel": "acquisition_channel"},
         _both(lambda t, ctx: t.acquisition_channel.notnull(), _in_currency()),
+        BY_CUSTOMER,
     ),
     Measure(
         "attributed_margin",
@@ -318,6 +376,7 @@ _measures: list[Measure] = [
         lambda t: ibis.coalesce(t.gross_margin, t.revenue).sum(),
         {"channel": "acquisition_channel"},
         _both(lambda t, ctx: t.acquisition_channel.notnull(), _in_currency()),
+        BY_CUSTOMER,
     ),
     Measure(
         "attributed_margin_missing",
@@ -326,6 +385,7 @@ _measures: list[Measure] = [
         lambda t: t.gross_margin.isnull().cast("int64").sum(),
         {"channel": "acquisition_channel"},
         _both(lambda t, ctx: t.acquisition_channel.notnull(), _in_currency()),
+        BY_CUSTOMER,
     ),
     Measure(
         "cohort_customers",
@@ -334,6 +394,7 @@ _measures: list[Measure] = [
         _count,
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
+        BY_CUSTOMER,
     ),
     Measure(
         "cohort_value",
@@ -342,6 +403,7 @@ _measures: list[Measure] = [
         lambda t: t.value_to_date.sum(),
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
+        BY_CUSTOMER,
     ),
     Measure(
         "cohort_future_value",
@@ -350,6 +412,7 @@ _measures: list[Measure] = [
         lambda t: t.future_value.sum(),
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
+        BY_CUSTOMER,
     ),
     Measure(
         "cohort_future_missing",  # customers without a prediction: the KPI is then n/a
@@ -358,6 +421,7 @@ _measures: list[Measure] = [
         lambda t: t.future_value.isnull().cast("int64").sum(),
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
+        BY_CUSTOMER,
     ),
     Measure(
         "cohort_margin_missing",
@@ -366,6 +430,7 @@ _measures: list[Measure] = [
         lambda t: t.margin_missing.sum(),
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
+        BY_CUSTOMER,
     ),
     Measure(
         "cohort_customer_days",
@@ -374,6 +439,7 @@ _measures: list[Measure] = [
         lambda t: t.observed_days.sum(),
         {"channel": "channel"},
         lambda t, ctx: t.channel.notnull(),
+        BY_CUSTOMER,
     ),
     Measure(
         "pipeline_created",
@@ -382,6 +448,7 @@ _measures: list[Measure] = [
         lambda t: t.amount.sum(),
         {"channel": "channel"},
         _in_currency(),
+        by_deal,
     ),
     Measure(
         "deals_won",
@@ -390,6 +457,7 @@ _measures: list[Measure] = [
         _count,
         {"channel": "channel"},
         lambda t, ctx: t.status == "won",
+        by_deal,
     ),
     Measure(
         "deals_lost",
@@ -398,6 +466,7 @@ _measures: list[Measure] = [
         _count,
         {"channel": "channel"},
         lambda t, ctx: t.status == "lost",
+        by_deal,
     ),
     Measure(
         "won_amount",
@@ -406,6 +475,7 @@ _measures: list[Measure] = [
         lambda t: t.amount.sum(),
         {"channel": "channel"},
         _both(lambda t, ctx: t.status == "won", _in_currency()),
+        by_deal,
     ),
     Measure(
         "won_cycle_days",
@@ -414,6 +484,7 @@ _measures: list[Measure] = [
         lambda t: (t.closed_at.epoch_seconds() - t.created_at.epoch_seconds()).sum() / 86400,
         {"channel": "channel"},
         lambda t, ctx: t.status == "won",
+        by_deal,
     ),
     Measure(
         "responses", _table("survey_responses"), "responded_at", _count, {"segment": "segment"}

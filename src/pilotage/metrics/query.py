@@ -27,6 +27,7 @@ DIMENSIONS: tuple[str, ...] = (
     "region",
     "country",
     "company_size",
+    "customer_segment",  # the saved segmentation's segment of the row's customer
 )
 
 

@@ -3,7 +3,8 @@
 The KPIs of a query are computed in one Ibis expression: each needed measure is aggregated by
 the query's keys (time bucket and dimensions), the measures are joined on those keys, and each
 KPI's expression is evaluated on the joined row. Results are cached by the query's hash, the
-workspace and the warehouse version, so a new import invalidates them.
+workspace, the warehouse version and the saved customer segments, so a new import (or newly
+saved segments) invalidates them.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ def run(
         source.currency,
         query.key(),
         source.versions,
+        source.segments_fingerprint,
     )
     with _CACHE_LOCK:
         if plan is None and cache_key in _CACHE:

@@ -3,28 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import duckdb
 import ibis
 import pyarrow as pa
 from ibis.expr.types import Table
 
+from pilotage.metrics.query import QueryError
 from pilotage.warehouse import TABLES, Warehouse, connect
+from pilotage.warehouse.segments import conform_segments
+
+NO_SEGMENTS = "no saved segments: save a segmentation on the strategy pages first"
+SEGMENTS_VIEW = "customer_segments"
 
 
 @dataclass
 class WarehouseSource:
-    """The canonical tables of ``workspace`` as Ibis tables, plus what the cache key needs."""
+    """The canonical tables of ``workspace`` as Ibis tables, plus what the cache key needs.
+
+    ``customer_segments`` is the saved customer → segment membership (``customer_id``,
+    ``segment``; see ``pilotage.warehouse.segments.read_segments``) that answers the
+    ``customer_segment`` dimension; None when no segmentation was saved.
+    """
 
     warehouse: Warehouse
     workspace: str
     currency: str | None = None  # the workspace currency: money in others is left out, and said
+    customer_segments: pa.Table | None = field(default=None, repr=False)
     _tables: dict[str, Table] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.customer_segments is not None:
+            self.customer_segments = conform_segments(self.customer_segments)
+
+    @cached_property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return connect(self.warehouse, self.workspace)
 
     @cached_property
     def backend(self) -> ibis.BaseBackend:
-        return ibis.duckdb.from_connection(connect(self.warehouse, self.workspace))
+        return ibis.duckdb.from_connection(self.connection)
 
     def table(self, name: str) -> Table:
         if name not in TABLES:
@@ -32,6 +53,31 @@ class WarehouseSource:
         if name not in self._tables:  # reading a table's schema from DuckDB takes ~5 ms
             self._tables[name] = self.backend.table(name)
         return self._tables[name]
+
+    def segments_table(self) -> Table:
+        """The customer → segment membership as an Ibis table on this source's DuckDB backend.
+
+        Raises :class:`QueryError` when no membership was given.
+        """
+        if self.customer_segments is None:
+            raise QueryError(NO_SEGMENTS)
+        if SEGMENTS_VIEW not in self._tables:
+            self.connection.register(SEGMENTS_VIEW, self.customer_segments)
+            self._tables[SEGMENTS_VIEW] = self.backend.table(SEGMENTS_VIEW)
+        return self._tables[SEGMENTS_VIEW]
+
+    @cached_property
+    def segments_fingerprint(self) -> str | None:
+        """A hash of the membership (row order aside): saving new segments changes the cache key."""
+        if self.customer_segments is None:
+            return None
+        rows = self.customer_segments.sort_by([("customer_id", "ascending")])
+        pairs = zip(
+            rows.column("customer_id").to_pylist(), rows.column("segment").to_pylist(), strict=True
+        )
+        text = "\x1e".join(f"{customer}\x1f{segment}" for customer, segment in pairs)
+        digest = hashlib.sha256(text.encode())
+        return digest.hexdigest()[:24]
 
     @cached_property
     def versions(self) -> tuple[tuple[str, int | None], ...]:

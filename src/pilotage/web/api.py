@@ -18,10 +18,10 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from pilotage import __version__
-from pilotage.metrics import MetricQuery, QueryError, WarehouseSource, run
+from pilotage.metrics import MetricQuery, QueryError, run
 from pilotage.web.actions.api import router as actions_router
+from pilotage.web.control.scorecard import source_for
 from pilotage.web.workspaces.models import ApiToken, Membership
-from pilotage.web.workspaces.services import warehouse
 
 
 class TokenAuth(HttpBearer):
@@ -113,6 +113,6 @@ def kpi(request: HttpRequest, slug: str, query: KpiQueryIn) -> dict[str, Any]:
             maturity_days=query.maturity_days,
         )
         ws = membership.workspace
-        return run(q, WarehouseSource(warehouse(), ws.slug, ws.currency)).to_json()
+        return run(q, source_for(ws)).to_json()
     except QueryError as exc:
         raise HttpError(422, str(exc)) from exc

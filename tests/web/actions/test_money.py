@@ -146,8 +146,12 @@ def test_it_flags_overloads_against_each_owners_capacity(personas, plan):
     Action.objects.create(**base, title="C", start=dt.date(2026, 3, 9), end=dt.date(2026, 4, 3))
     for title in ("D", "E"):
         Action.objects.create(
-            workspace=personas.workspace, owner=personas.viewer, title=title,
-            effort=Decimal("0.60"), start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 5),
+            workspace=personas.workspace,
+            owner=personas.viewer,
+            title=title,
+            effort=Decimal("0.60"),
+            start=dt.date(2026, 6, 1),
+            end=dt.date(2026, 6, 5),
         )
     weeks = services.owner_loads(list(Action.objects.filter(workspace=personas.workspace)))
     over = {(w["owner"], w["week"]) for w in weeks if w["overloaded"]}

@@ -134,3 +134,52 @@ def test_it_names_the_line_of_a_bad_rating(client, personas):
     )
     assert "Line 2, column rating" in response.content.decode()
     assert not PerceptionRating.objects.exists()
+
+
+@pytest.fixture
+def clean_membership(personas):
+    """The shared test warehouse must not keep a membership written here."""
+    import shutil
+
+    from pilotage.web.workspaces.services import warehouse
+
+    folder = warehouse().root / personas.workspace.slug / "_segments"
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_it_makes_saved_segments_a_dimension_of_the_metrics(
+    client, personas, clean_membership, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from pilotage.metrics import MetricQuery, run
+    from pilotage.warehouse.segments import read_segments
+    from pilotage.web.control.scorecard import source_for
+    from pilotage.web.workspaces.services import warehouse
+
+    client.force_login(personas.owner)
+    slug = personas.workspace.slug
+    found = _run(client, slug, method="kmeans", n_segments=3).context["run"]
+    names = {f"name_{p.segment}": f"Cluster {p.segment}" for p in found.profiles.segments}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("segments", args=[slug]),
+            {"do": "save", "year": YEAR, "method": "kmeans", "n_segments": "3", **names},
+        )
+    members = read_segments(warehouse(), slug, YEAR)
+    assert members.num_rows == found.customers
+    counts = {}
+    for name in members.column("segment").to_pylist():
+        counts[name] = counts.get(name, 0) + 1
+    assert counts == {f"Cluster {p.segment}": p.customers for p in found.profiles.segments}
+    # won deals' value by customer segment adds up to the pipeline won over the period
+    start, end = dt.date(2023, 10, 1), dt.date(2026, 9, 30)
+    by_segment = run(
+        MetricQuery(("new_customers",), start, end, ("customer_segment",)),
+        source_for(personas.workspace),
+    )
+    total = run(MetricQuery(("new_customers",), start, end), source_for(personas.workspace))
+    rows = {r["customer_segment"]: r["new_customers"] for r in by_segment.rows}
+    assert set(rows) <= {*counts, "(none)"}
+    assert sum(rows.values()) == total.rows[0]["new_customers"]

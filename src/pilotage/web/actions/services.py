@@ -53,7 +53,7 @@ def visible_to(membership: Membership) -> QuerySet[Action]:
     actions = Action.objects.filter(workspace=membership.workspace)
     if membership.role == Role.AGENCY:
         actions = actions.filter(Q(owner=membership.user) | Q(partner__account=membership.user))
-    return actions.select_related("owner", "partner", "objective", "project")
+    return actions.select_related("owner", "partner", "objective", "project", "workspace")
 
 
 def may_edit(membership: Membership) -> bool:
@@ -63,7 +63,11 @@ def may_edit(membership: Membership) -> bool:
 def needs_objective(workspace: Workspace | None) -> bool:
     """Once a company has objectives, *Pourquoi* is answered by linking one of them: a reason
     written out answers it only while the strategy pages hold no objective yet."""
-    return workspace is not None and Objective.objects.filter(workspace=workspace).exists()
+    if workspace is None:
+        return False
+    if not hasattr(workspace, "_has_objectives"):  # asked once per loaded workspace
+        workspace._has_objectives = Objective.objects.filter(workspace=workspace).exists()
+    return workspace._has_objectives
 
 
 def letter_message(letter: qqoqccp.Letter, workspace: Workspace | None) -> str:

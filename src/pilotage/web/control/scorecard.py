@@ -16,6 +16,7 @@ from pilotage.metrics.measures import MEASURES
 from pilotage.metrics.overview import Period
 from pilotage.metrics.query import Attribution
 from pilotage.metrics.variance import variance
+from pilotage.warehouse.segments import read_segments
 from pilotage.web.control.attribution_setting import model_of
 from pilotage.web.plans.services import plan_lookup
 from pilotage.web.workspaces.models import Workspace
@@ -51,7 +52,13 @@ class Tile:
 
 
 def source_for(workspace: Workspace) -> WarehouseSource:
-    return WarehouseSource(warehouse(), workspace.slug, workspace.currency)
+    store = warehouse()
+    return WarehouseSource(
+        store,
+        workspace.slug,
+        workspace.currency,
+        customer_segments=read_segments(store, workspace.slug),
+    )
 
 
 def period_for(source: WarehouseSource, choice: str | None) -> tuple[str, Period | None]:

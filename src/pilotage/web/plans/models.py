@@ -181,6 +181,7 @@ TARGET_DIMENSIONS = {
     "channel": _("Channel"),
     "campaign": _("Campaign"),
     "segment": _("Segment"),
+    "customer_segment": _("Customer segment"),
     "region": _("Region"),
     "country": _("Country"),
     "company_size": _("Company size"),

@@ -173,6 +173,7 @@ def _segments(ws: Workspace) -> list[Segment]:
         found.profiles,
         {"k": found.n_segments, "random_state": segmentation.RANDOM_STATE},
         None,
+        found.labels,
     )
     ranked = sorted(saved, key=lambda s: -(s.profile.get("revenue") or 0))
     for rank, segment in enumerate(ranked):

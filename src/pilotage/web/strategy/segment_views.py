@@ -40,7 +40,9 @@ def segments(request: HttpRequest) -> HttpResponse:
             rules = json.loads(request.POST.get("rules") or "[]")
             labels, profiles = segmentation.by_rules(ws, rules)
             named = {p.segment: str(p.segment) for p in profiles.segments}
-            segmentation.save(ws, year, "rules", named, profiles, {"rules": rules}, request.user)
+            segmentation.save(
+                ws, year, "rules", named, profiles, {"rules": rules}, request.user, labels
+            )
             return _back(request, "segments", year)
         if form.is_bound and form.is_valid():
             found = segmentation.run(
@@ -60,7 +62,14 @@ def segments(request: HttpRequest) -> HttpResponse:
                     "random_state": segmentation.RANDOM_STATE,
                 }
                 segmentation.save(
-                    ws, year, found.method, named, found.profiles, definition, request.user
+                    ws,
+                    year,
+                    found.method,
+                    named,
+                    found.profiles,
+                    definition,
+                    request.user,
+                    found.labels,
                 )
                 return _back(request, "segments", year)
     except ValidationError as refused:

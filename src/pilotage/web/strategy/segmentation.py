@@ -25,6 +25,7 @@ from pilotage.models.segmentation.naming import suggest_names
 from pilotage.models.segmentation.profiles import SegmentProfile, SegmentProfiles, profile_segments
 from pilotage.models.segmentation.rfm import orders_from_deals
 from pilotage.models.segmentation.rules import RuleError, apply_rules
+from pilotage.warehouse.segments import write_segments
 from pilotage.web.strategy.models import Segment, SegmentMethod
 from pilotage.web.workspaces.models import AuditAction, Workspace
 from pilotage.web.workspaces.services import record, warehouse
@@ -157,12 +158,18 @@ def save(
     named: dict[Any, str],
     profiles: SegmentProfiles,
     definition: dict,
-    actor: AbstractBaseUser,
+    actor: AbstractBaseUser | None,
+    labels: list[Any],
 ) -> list[Segment]:
-    """Save the segments under the names chosen (updating same-named ones of the year)."""
+    """Save the segments under the names chosen (updating same-named ones of the year), and
+    which customer is in which: the year's membership, the metrics layer's
+    ``customer_segment`` dimension (written once the database commit succeeds).
+
+    ``labels`` are the segment of each customer of :func:`customers`, in its order.
+    """
     names = [n.strip() for n in named.values()]
     if any(not n for n in names) or len(set(names)) != len(names):
-        raise ValidationError("every segment needs its own, non-empty name")
+        raise ValidationError(_("Every segment needs its own name."))
     by_label = profiles.by_segment()
     saved = []
     for label, name in named.items():
@@ -184,6 +191,11 @@ def save(
             {"method": [None, method]},
         )
         saved.append(segment)
+    ids = customers(workspace).features.customer_id.tolist()
+    members = [
+        (str(customer), named[label].strip()) for customer, label in zip(ids, labels, strict=True)
+    ]
+    transaction.on_commit(lambda: write_segments(warehouse(), workspace.slug, year, members))
     return saved
 
 
