@@ -28,7 +28,7 @@ from pilotage.metrics.query import MetricQuery, QueryError
 from pilotage.metrics.source import WarehouseSource
 
 NONE_LABEL = "(none)"
-TRUNCATE = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+TRUNCATE = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 LEAD_DIMENSIONS = {
     "channel": "channel",
     "campaign": "campaign",

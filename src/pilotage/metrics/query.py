@@ -8,10 +8,10 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Grain = Literal["week", "month", "quarter", "year"]
+Grain = Literal["day", "week", "month", "quarter", "year"]
 Comparison = Literal["previous_period", "last_year", "plan"]
 Attribution = Literal["first_touch", "last_touch", "linear", "position_based", "time_decay"]
-GRAINS: tuple[str, ...] = ("week", "month", "quarter", "year")
+GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 COMPARISONS: tuple[str, ...] = ("previous_period", "last_year", "plan")
 ATTRIBUTIONS: tuple[str, ...] = (
     "first_touch",

@@ -185,6 +185,8 @@ def _bucket(day: dt.date, grain: str | None) -> dt.date | None:
     """The start of the time bucket holding ``day``."""
     if grain is None:
         return None
+    if grain == "day":
+        return day
     if grain == "week":
         return day - dt.timedelta(days=day.weekday())
     if grain == "month":
@@ -233,6 +235,7 @@ def _bounds(query: MetricQuery, row: dict[str, Any]) -> tuple[dt.date, dt.date]:
     if start is None:
         return query.start, query.end
     following = {
+        "day": start + dt.timedelta(days=1),
         "week": start + dt.timedelta(days=7),
         "month": _bucket(start + dt.timedelta(days=32), "month"),
         "quarter": _bucket(start + dt.timedelta(days=93), "quarter"),

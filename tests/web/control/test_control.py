@@ -250,3 +250,42 @@ def test_it_filters_by_segment(client, personas, demo_warehouse):
     assert tiles["new_customers"].value == expected > 0
     assert tiles["cac"].value is None  # spend has no segment: n/a rather than a wrong ratio
     assert f'<option value="{segment}" selected>' in page.content.decode()
+
+
+def test_it_paces_the_month_under_way_against_its_prorated_plan(client, personas):
+    from pilotage.warehouse import connect
+    from pilotage.web.control import variances
+    from pilotage.web.control.scorecard import source_for
+    from pilotage.web.plans.demo import load_demo_plan
+    from pilotage.web.plans.services import baseline, budget_totals
+    from pilotage.web.workspaces.services import warehouse
+
+    load_demo_plan(personas.workspace)
+    totals = budget_totals(baseline(personas.workspace, 2026))
+    mid = dt.date(2026, 9, 12)  # 12 of September's 30 days
+    month = variances._month_to_date(
+        source_for(personas.workspace), totals, dt.date(2026, 1, 1), mid
+    )
+    spent = dict(
+        connect(warehouse(), personas.workspace.slug)
+        .execute(
+            "SELECT channel, sum(cost) FROM spend WHERE date BETWEEN '2026-09-01' AND "
+            "'2026-09-12' GROUP BY channel"
+        )
+        .fetchall()
+    )
+    for line in month["lines"]:
+        paced = line["pacing"]
+        plan = float(totals.cells.get((line["channel"], 9)).planned)
+        assert paced.plan_to_date == pytest.approx(plan * 12 / 30)
+        assert paced.actual_to_date == pytest.approx(spent.get(line["channel"], 0.0))
+    assert month["total"].actual_to_date == pytest.approx(sum(spent.values()))
+    estimate = month["landing"]
+    assert estimate.low < estimate.estimate < estimate.high
+    assert estimate.estimate > month["total"].actual_to_date  # 18 days still to come
+    # the whole month of data: nothing to land
+    client.force_login(personas.owner)
+    url = reverse("control_variance", args=[personas.workspace.slug])
+    page = client.get(url, {"period": "2026"})
+    assert page.context["budget"]["month"]["complete"]
+    assert 'id="month-to-date"' in page.content.decode()

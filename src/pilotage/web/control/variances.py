@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from pilotage import charts
 from pilotage.metrics import MetricQuery, run
-from pilotage.metrics.pacing import landing
+from pilotage.metrics.pacing import landing, pacing
+from pilotage.metrics.query import add_months
 from pilotage.metrics.variance import Decomposition, decompose_mix, decompose_ratio, variance
 from pilotage.web.control.scorecard import period_for, source_for
 from pilotage.web.workspaces.models import Workspace
@@ -115,19 +116,31 @@ def _waterfall(decomposition: dict[str, Any], title: str) -> dict | None:
     return charts.waterfall(steps, value_title=title)
 
 
+def fiscal_year(workspace: Workspace, day: dt.date) -> tuple[int, dt.date, dt.date]:
+    """The fiscal year holding ``day``: its label (the calendar year it starts in), first and
+    last day."""
+    first = workspace.fiscal_year_start_month
+    year = day.year if day.month >= first else day.year - 1
+    start = dt.date(year, first, 1)
+    return year, start, add_months(start, 12) - dt.timedelta(days=1)
+
+
 def _budget(workspace: Workspace, source, period) -> dict[str, Any] | None:
-    """Spend vs the baseline budget of the period's year, with pacing and landing."""
+    """Spend vs the baseline budget of the period's fiscal year, with pacing and landing."""
     from pilotage.web.plans.services import baseline, budget_totals
 
-    year = period.end.year
+    year, start, end = fiscal_year(workspace, period.end)
     budget = baseline(workspace, year)
     if budget is None:
         return None
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    as_of = min(source.last_day or end, end)
+    last_day = min(source.last_day or end, end)
+    as_of = last_day
     if as_of < end and (as_of + dt.timedelta(days=1)).day != 1:
         as_of = as_of.replace(day=1) - dt.timedelta(days=1)  # whole months only
     totals = budget_totals(budget)
+    # the budget's months in fiscal order, with the first day of each
+    months = [(budget.month_start(m).month, budget.month_start(m)) for m in _fiscal_months(start)]
+    month_to_date = _month_to_date(source, totals, start, last_day)
     if as_of < start:  # not a whole month of data yet this year
         return {
             "budget": budget,
@@ -136,15 +149,14 @@ def _budget(workspace: Workspace, source, period) -> dict[str, Any] | None:
             "landing": None,
             "planned_total": float(totals.total.planned),
             "actual_total": 0.0,
+            "month": month_to_date,
         }
     query = MetricQuery(("marketing_cost",), start, as_of, ("channel",))
     actual = {r["channel"]: r["marketing_cost"] for r in run(query, source).rows}
     planned = {c: float(a.planned) for c, a in totals.by_channel.items()}
-    # the plan of the months elapsed by as_of (whole months: see above)
+    elapsed = [m for m, first in months if first <= as_of]  # whole months elapsed by as_of
     to_date = {
-        c: sum(
-            float(a.planned) for (ch, m), a in totals.cells.items() if ch == c and m <= as_of.month
-        )
+        c: sum(float(a.planned) for (ch, m), a in totals.cells.items() if ch == c and m in elapsed)
         for c in planned
     }
     lines = [
@@ -160,8 +172,7 @@ def _budget(workspace: Workspace, source, period) -> dict[str, Any] | None:
     monthly = MetricQuery(("marketing_cost",), start, as_of, grain="month")
     by_month = [r["marketing_cost"] or 0.0 for r in run(monthly, source).rows]
     profile = [
-        float(totals.by_month.get(m).planned) if totals.by_month.get(m) else 0.0
-        for m in range(1, 13)
+        float(totals.by_month[m].planned) if totals.by_month.get(m) else 0.0 for m, _ in months
     ]
     total_plan = float(totals.total.planned)
     estimate = None
@@ -174,4 +185,55 @@ def _budget(workspace: Workspace, source, period) -> dict[str, Any] | None:
         "landing": estimate,
         "planned_total": total_plan,
         "actual_total": sum(actual.values()),
+        "month": month_to_date,
+    }
+
+
+def _fiscal_months(start: dt.date) -> list[int]:
+    return [add_months(start, i).month for i in range(12)]
+
+
+def _month_to_date(source, totals, year_start: dt.date, last_day: dt.date) -> dict | None:
+    """The month under way: spend to ``last_day`` against the month's plan prorated by days,
+    by channel, and where the month will land at this pace (with a 90% interval)."""
+    month_start = last_day.replace(day=1)
+    if month_start < year_start:
+        return None
+    month_end = add_months(month_start, 1) - dt.timedelta(days=1)
+    plan = {c: float(a.planned) for (c, m), a in totals.cells.items() if m == month_start.month}
+    query = MetricQuery(("marketing_cost",), month_start, last_day, ("channel",))
+    actual = {r["channel"]: r["marketing_cost"] or 0.0 for r in run(query, source).rows}
+    lines = []
+    for channel in sorted(set(plan) | {c for c, v in actual.items() if v}):
+        paced = pacing(
+            actual.get(channel, 0.0),
+            plan.get(channel, 0.0),
+            month_start,
+            month_end,
+            last_day,
+            direction="lower_is_better",
+        )
+        lines.append({"channel": channel, "pacing": paced})
+    plan_total = sum(plan.values())
+    whole = pacing(
+        sum(actual.values()),
+        plan_total,
+        month_start,
+        month_end,
+        last_day,
+        direction="lower_is_better",
+    )
+    daily = MetricQuery(("marketing_cost",), month_start, last_day, grain="day")
+    by_day = {r["period"]: r["marketing_cost"] or 0.0 for r in run(daily, source).rows}
+    days = [by_day.get(month_start + dt.timedelta(days=i), 0.0) for i in range(last_day.day)]
+    estimate = None
+    if last_day < month_end and plan_total > 0:
+        estimate = landing(days, plan_total, month_start, month_end, unit="day", level=0.9)
+    return {
+        "start": month_start,
+        "as_of": last_day,
+        "lines": lines,
+        "total": whole,
+        "landing": estimate,
+        "complete": last_day == month_end,
     }
