@@ -187,7 +187,7 @@ def test_it_refuses_questions_it_cannot_answer_with_a_reason(b2b, kwargs, messag
     ("kwargs", "message"),
     [
         ({"metrics": ()}, "at least one metric"),
-        ({"metrics": ("cac",), "grain": "day"}, "unknown grain"),
+        ({"metrics": ("cac",), "grain": "hour"}, "unknown grain"),
         ({"metrics": ("cac",), "dimensions": ("colour",)}, "unknown dimension 'colour'"),
         ({"metrics": ("cac",), "end": dt.date(2024, 1, 1)}, "ends"),
     ],

@@ -65,8 +65,9 @@ _kpis = [
         "marketing_cost",
         "Marketing cost",
         "Coûts marketing",
-        "Sum of media spend (spend.cost) dated in the period. Non-media costs from the budget "
-        "and payroll are not included yet.",
+        "Media spend (spend.cost) plus the non-media marketing costs (the action plan's "
+        "invoices not already in the spend data: agency fees, stands, print), dated in the "
+        "period. Payroll is not included.",
         "money",
         "neutral",
         ("marketing_cost",),

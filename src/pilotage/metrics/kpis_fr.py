@@ -4,8 +4,9 @@ A test checks that every KPI of ``kpis.py`` has its French formula here.
 """
 
 FORMULAS: dict[str, str] = {
-    "marketing_cost": "Somme des dépenses média (spend.cost) datées dans la période. Les coûts "
-    "hors média du budget et la masse salariale ne sont pas encore inclus.",
+    "marketing_cost": "Dépenses média (spend.cost) plus les coûts marketing hors média (les "
+    "factures du plan d'actions qui ne sont pas déjà dans les dépenses importées : honoraires "
+    "d'agence, stands, impression), datés dans la période. La masse salariale n'est pas incluse.",
     "new_customers": "B2B : leads dont customer_at tombe dans la période. B2C : clients dont la "
     "première commande tombe dans la période et qui sont venus par un canal. Par canal ou "
     "campagne selon le modèle d'attribution de la requête : le premier contact (par défaut) "

@@ -310,7 +310,7 @@ BY_CUSTOMER = by_customer("customer_id")
 _measures: list[Measure] = [
     Measure(
         "marketing_cost",
-        _table("spend"),
+        lambda ctx: ctx.source.costs_table(),
         "date",
         lambda t: t.cost.sum(),
         {"channel": "channel", "campaign": "campaign"},

@@ -135,6 +135,7 @@ def run(
         query.key(),
         source.versions,
         source.segments_fingerprint,
+        source.costs_fingerprint,
     )
     with _CACHE_LOCK:
         if plan is None and cache_key in _CACHE:

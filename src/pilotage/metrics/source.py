@@ -18,6 +18,15 @@ from pilotage.warehouse.segments import conform_segments
 
 NO_SEGMENTS = "no saved segments: save a segmentation on the strategy pages first"
 SEGMENTS_VIEW = "customer_segments"
+COSTS_VIEW = "other_marketing_costs"
+# non-media marketing costs: one row per cost (an invoice of the action plan, say)
+_OTHER_COSTS_FIELDS: list[pa.Field] = [
+    pa.field("date", pa.date32()),
+    pa.field("channel", pa.string()),
+    pa.field("cost", pa.float64()),
+    pa.field("currency", pa.string()),
+]
+OTHER_COSTS_SCHEMA = pa.schema(_OTHER_COSTS_FIELDS)
 
 
 @dataclass
@@ -27,17 +36,26 @@ class WarehouseSource:
     ``customer_segments`` is the saved customer → segment membership (``customer_id``,
     ``segment``; see ``pilotage.warehouse.segments.read_segments``) that answers the
     ``customer_segment`` dimension; None when no segmentation was saved.
+
+    ``other_costs`` are the non-media marketing costs (``date``, ``channel``, ``cost``,
+    ``currency``: agency fees, stands, print… — the action plan's invoices) that
+    ``marketing_cost`` adds to the media spend; None when there are none.
     """
 
     warehouse: Warehouse
     workspace: str
     currency: str | None = None  # the workspace currency: money in others is left out, and said
     customer_segments: pa.Table | None = field(default=None, repr=False)
+    other_costs: pa.Table | None = field(default=None, repr=False)
     _tables: dict[str, Table] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.customer_segments is not None:
             self.customer_segments = conform_segments(self.customer_segments)
+        if self.other_costs is not None:
+            self.other_costs = self.other_costs.select(OTHER_COSTS_SCHEMA.names).cast(
+                OTHER_COSTS_SCHEMA
+            )
 
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -65,6 +83,39 @@ class WarehouseSource:
             self.connection.register(SEGMENTS_VIEW, self.customer_segments)
             self._tables[SEGMENTS_VIEW] = self.backend.table(SEGMENTS_VIEW)
         return self._tables[SEGMENTS_VIEW]
+
+    def costs_table(self) -> Table:
+        """Media spend and the other marketing costs as one table: ``date``, ``channel``,
+        ``campaign`` (null for other costs), ``cost``, ``currency`` (the spend table itself
+        when there are no other costs)."""
+        if self.other_costs is None or not self.other_costs.num_rows:
+            return self.table("spend")
+        spend = self.table("spend").select("date", "channel", "campaign", "cost", "currency")
+        if COSTS_VIEW not in self._tables:
+            self.connection.register(COSTS_VIEW, self.other_costs)
+            self._tables[COSTS_VIEW] = self.backend.table(COSTS_VIEW)
+        other = self._tables[COSTS_VIEW]
+        other = other.select(
+            other.date,
+            other.channel,
+            campaign=ibis.null().cast("string"),
+            cost=other.cost,
+            currency=other.currency,
+        )
+        return spend.union(other)
+
+    @cached_property
+    def costs_fingerprint(self) -> str | None:
+        """A hash of the other costs: recording an invoice changes the cache key."""
+        if self.other_costs is None:
+            return None
+        rows = sorted(
+            zip(
+                *(self.other_costs.column(n).to_pylist() for n in OTHER_COSTS_SCHEMA.names),
+                strict=True,
+            )
+        )
+        return hashlib.sha256(repr(rows).encode()).hexdigest()[:24]
 
     @cached_property
     def segments_fingerprint(self) -> str | None:

@@ -159,3 +159,38 @@ def test_it_flags_overloads_against_each_owners_capacity(personas, plan):
     assert over == {("Agence Lumière", "2026-W11"), ("viewer", "2026-W23")}
     week_10 = next(w for w in weeks if w["week"] == "2026-W10" and w["owner"] == "Agence Lumière")
     assert week_10["load"] == Decimal("1.60") and not week_10["overloaded"]
+
+
+def test_it_counts_non_media_invoices_in_the_marketing_cost(client, personas, plan):
+    """An agency fee invoice raises marketing cost and CAC on the control pages; an invoice for
+    media already in the imported spend is not counted twice."""
+    from pilotage.metrics import MetricQuery, run
+    from pilotage.web.control.scorecard import source_for
+
+    period = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    before = run(
+        MetricQuery(("marketing_cost",), *period, ("channel",)), source_for(personas.workspace)
+    )
+    shows = {r["channel"]: r["marketing_cost"] for r in before.rows}["Trade shows"]
+    stand = plan["outsourced"]
+    MoneyEntry.objects.create(
+        action=stand,
+        kind=MoneyKind.INVOICE,
+        reference="F-10",
+        amount=D("2500.00"),
+        date=dt.date(2025, 3, 12),
+    )
+    MoneyEntry.objects.create(
+        action=stand,
+        kind=MoneyKind.INVOICE,
+        reference="F-11",
+        amount=D("9999.00"),
+        date=dt.date(2025, 3, 14),
+        in_spend_data=True,
+    )
+    after = run(
+        MetricQuery(("marketing_cost",), *period, ("channel",)), source_for(personas.workspace)
+    )
+    assert {r["channel"]: r["marketing_cost"] for r in after.rows}["Trade shows"] == pytest.approx(
+        shows + 2500.0
+    )

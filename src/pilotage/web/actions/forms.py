@@ -146,7 +146,7 @@ class MilestoneForm(forms.Form):
 class MoneyForm(forms.ModelForm):
     class Meta:
         model = MoneyEntry
-        fields = ["kind", "reference", "supplier", "amount", "date", "settles"]
+        fields = ["kind", "reference", "supplier", "amount", "date", "settles", "in_spend_data"]
         widgets = {"date": DATE}
 
     def __init__(self, *args, action: Action, **kwargs):

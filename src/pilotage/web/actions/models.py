@@ -289,6 +289,14 @@ class MoneyEntry(models.Model):
         _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     date = models.DateField(_("date"))
+    in_spend_data = models.BooleanField(
+        _("already in the imported spend"),
+        default=False,
+        help_text=_(
+            "Media bought through an ad platform whose spend is imported: not counted twice in "
+            "the marketing cost. Leave unticked for agency fees, stands, print…"
+        ),
+    )
     settles = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -333,6 +333,30 @@ def money_rollup(actions: list[Action]) -> money.Rollup:
     return money.roll_up(money_lines(actions))
 
 
+def other_costs(workspace: Workspace) -> Any:
+    """The workspace's non-media marketing costs for the metrics layer: the invoices of its
+    actions (not cancelled) that are not media already in the imported spend, by the action's
+    channel (``Other`` when it has none) and the invoice's date, in the workspace currency."""
+    import pyarrow as pa
+
+    invoices = (
+        MoneyEntry.objects.filter(
+            action__workspace=workspace, kind=MoneyKind.INVOICE, in_spend_data=False
+        )
+        .exclude(action__status=Status.CANCELLED)
+        .values_list("date", "action__channel", "amount")
+    )
+    rows = list(invoices)
+    return pa.table(
+        {
+            "date": pa.array([r[0] for r in rows], pa.date32()),
+            "channel": pa.array([r[1] or "Other" for r in rows], pa.string()),
+            "cost": pa.array([float(r[2]) for r in rows], pa.float64()),
+            "currency": pa.array([workspace.currency] * len(rows), pa.string()),
+        }
+    )
+
+
 # -- projects ------------------------------------------------------------------------------
 
 

@@ -52,12 +52,15 @@ class Tile:
 
 
 def source_for(workspace: Workspace) -> WarehouseSource:
+    from pilotage.web.actions.services import other_costs
+
     store = warehouse()
     return WarehouseSource(
         store,
         workspace.slug,
         workspace.currency,
         customer_segments=read_segments(store, workspace.slug),
+        other_costs=other_costs(workspace),
     )
 
 

@@ -309,6 +309,7 @@ def _actions(ws, objectives, manager, targets) -> None:
         amount=D("15200.00"),
         date=dt.date(YEAR, 2, 10),
         settles=order,
+        in_spend_data=True,  # the simulator's spend holds the whole cost of its trade shows
     )
     follow = Action.objects.create(
         **common,
