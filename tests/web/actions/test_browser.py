@@ -70,7 +70,8 @@ def test_an_action_goes_from_the_owner_to_the_agency_and_back(
     page.click("#action-form button[type=submit]")
     page.wait_for_selector("#letter-combien .errorlist")
     assert "Combien — " in page.locator("#letter-combien").text_content()
-    assert not Action.objects.filter(title__startswith="Stand au salon").exists()
+    assert page.url.endswith("/actions/new/")  # not saved: the form again (no ORM call here,
+    # Playwright's loop runs in this thread: see browser_personas)
     page.fill("#id_budget", "52000")
     page.click("#action-form button[type=submit]")
     page.wait_for_selector("#qqoqccp")
