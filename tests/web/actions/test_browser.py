@@ -44,10 +44,10 @@ def _login(browser, live_server, username):
 
 
 def test_an_action_goes_from_the_owner_to_the_agency_and_back(
+    in_house,  # first: made before Playwright's loop runs in this thread
     page,  # noqa: F811
     live_server,
     browser_personas,  # noqa: F811
-    in_house,
 ):
     page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
     base = f"{live_server.url}/w/industrie-demo/actions"
