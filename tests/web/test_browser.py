@@ -146,8 +146,8 @@ def test_it_renders_the_control_dashboard_drills_down_and_exports(page, live_ser
     assert float(exported["Paid search"]["marketing_cost"]) == pytest.approx(cost_on_page)
 
     page.click("#channel-table a >> text=Paid search")
-    page.wait_for_selector("#spend-rows tbody tr")
-    assert page.locator("#spend-rows tbody tr").count() > 10
+    page.wait_for_selector("#drill-spend tbody tr")
+    assert page.locator("#drill-spend tbody tr").count() > 10
     assert page.problems == []
 
 

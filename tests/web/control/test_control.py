@@ -89,9 +89,10 @@ def test_it_drills_down_to_the_spend_lines_behind_a_channel_figure(client, perso
     drill = client.get(
         reverse("control_drill", args=[slug]), {"period": "2025", "channel": "Trade shows"}
     )
-    assert drill.context["spend_total"] == pytest.approx(cost["Trade shows"])
-    assert drill.context["spend_count"] == len(drill.context["spend_rows"])
-    assert all(r["date"].year == 2025 for r in drill.context["spend_rows"])
+    spend = drill.context["sections"]["spend"]
+    assert spend["total"] == pytest.approx(cost["Trade shows"])
+    assert spend["count"] == len(spend["rows"])
+    assert all(row[0][0].year == 2025 for row in spend["rows"])  # the date column
 
 
 def test_it_filters_the_scorecard_by_channel_through_htmx(client, personas):
@@ -289,3 +290,48 @@ def test_it_paces_the_month_under_way_against_its_prorated_plan(client, personas
     page = client.get(url, {"period": "2026"})
     assert page.context["budget"]["month"]["complete"]
     assert 'id="month-to-date"' in page.content.decode()
+
+
+@pytest.mark.parametrize("company", ["workspace", "other"])
+def test_it_drills_from_every_scorecard_figure_to_rows_that_add_up_to_it(client, personas, company):
+    """Each tile links to the rows its KPI reads; their totals give back the figure."""
+    workspace = getattr(personas, company)
+    client.force_login(personas.owner if company == "workspace" else personas.outsider)
+    slug = workspace.slug
+    page = client.get(reverse("control", args=[slug]), {"period": "2025"})
+    tiles = {t.metric: t.value for t in page.context["tiles"]}
+    body = page.content.decode()
+    for metric in tiles:
+        assert f"metric={metric}" in body  # every figure links to its rows
+
+    def drill(metric, channel=None):
+        params = {"period": "2025", "metric": metric} | ({"channel": channel} if channel else {})
+        return client.get(reverse("control_drill", args=[slug]), params).context["sections"]
+
+    cac = drill("cac")
+    assert set(cac) == {"spend", "other_costs", "customers"}
+    cost = cac["spend"]["total"] + cac["other_costs"]["total"]
+    assert cost / cac["customers"]["count"] == pytest.approx(tiles["cac"])
+    if tiles.get("nps") is not None:
+        from pilotage.warehouse import connect
+        from pilotage.web.workspaces.services import warehouse
+
+        answers = drill("nps")["responses"]
+        promoters, detractors, total = (
+            connect(warehouse(), slug)
+            .execute(
+                "SELECT count(*) FILTER (score >= 9), count(*) FILTER (score <= 6), count(*) "
+                "FROM survey_responses WHERE year(responded_at) = 2025"
+            )
+            .fetchone()
+        )
+        assert answers["count"] == total
+        assert 100 * (promoters - detractors) / total == pytest.approx(tiles["nps"])
+    # a cell of the channel table: that channel's rows only
+    rows = {r["channel"]: r for r in page.context["table_rows"]}
+    channel = next(c for c, r in rows.items() if r.get("marketing_cost"))
+    by_channel = drill("marketing_cost", channel)
+    assert by_channel["spend"]["total"] + by_channel["other_costs"]["total"] == pytest.approx(
+        rows[channel]["marketing_cost"]
+    )
+    assert {row[1][0] for row in by_channel["spend"]["rows"]} == {channel}

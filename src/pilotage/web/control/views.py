@@ -53,8 +53,9 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 @workspace_view(financials=True)
 def drilldown(request: HttpRequest) -> HttpResponse:
-    """The rows behind a channel's figures: its spend lines and its new customers."""
-    context = drill.rows(request.workspace, request.GET.get("period"), request.GET.get("channel"))
+    """The rows behind a figure: those its KPI reads, for the period (and channel)."""
+    get = request.GET.get
+    context = drill.rows(request.workspace, get("period"), get("channel"), get("metric"))
     return render(request, "control/drill.html", context)
 
 
