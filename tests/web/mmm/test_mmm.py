@@ -193,3 +193,28 @@ def test_the_ramp_limit_and_the_cautious_objective_reach_the_optimiser(client, p
     assert round(sum(cautious["recommended"].allocation.values()), 2) == round(
         sum(current.values()), 2
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "interrupted: the worker stopped"), ("fr", "interrompu")]
+)
+def test_a_fit_whose_worker_died_is_failed_and_can_be_started_again(
+    client, personas, time_machine, language, said
+):
+    """A fit silent for longer than STALE_AFTER shows as failed, not "running" for ever."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    stuck = MmmFit.objects.create(workspace=personas.workspace, target="revenue", status="running")
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = language
+    assert client.post(url("mmm_fit", personas)).status_code == 302
+    assert MmmFit.objects.count() == 1  # still running: no second fit
+    time_machine.move_to(timezone.now() + services.STALE_AFTER + dt.timedelta(minutes=1))
+    page = client.get(url("mmm", personas)).content.decode()
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and stuck.finished_at is not None
+    assert 'id="fit-failed"' in page and said in page
+    client.post(url("mmm_fit", personas))
+    assert MmmFit.objects.filter(status="queued").count() == 1

@@ -30,6 +30,7 @@ class MmmFit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)  # the last progress saved
     finished_at = models.DateTimeField(null=True, blank=True)
     model = models.JSONField(null=True, blank=True)
     results = models.JSONField(default=dict, blank=True)

@@ -11,6 +11,7 @@ from pilotage.models.mmm import MarketingMixModel
 from pilotage.web.mmm import analysis, charts, services
 from pilotage.web.mmm.forms import ScenarioForm
 from pilotage.web.mmm.models import MmmFit, MmmTarget
+from pilotage.web.mmm.services import INTERRUPTED
 
 # leads per € are tiny numbers: they are shown per 1,000 of the currency
 SCALE = {MmmTarget.REVENUE: 1.0, MmmTarget.LEADS: 1000.0}
@@ -44,6 +45,7 @@ def step_label(step: str) -> str:
         "fitting the model": _("fitting the model"),
         "computing the response curves": _("computing the response curves"),
         "saving": _("saving"),
+        INTERRUPTED: _("interrupted: the worker stopped before the fit ended; start it again"),
     }
     return labels.get(step, step)
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotage.models.mmm import MarketingMixModel, weekly_table
+from pilotage.web.imports.models import JobStatus
 from pilotage.web.mmm import analysis
 from pilotage.web.mmm.models import MmmFit, MmmTarget
 from pilotage.web.plans import services as plans
@@ -35,7 +37,24 @@ def target_for(workspace: Workspace) -> str:
     return MmmTarget.REVENUE if orders.num_rows else MmmTarget.LEADS
 
 
+# A fit saves its progress every few seconds; one silent this long was interrupted (the
+# worker stopped or the server restarted) and would otherwise show "running" for ever.
+STALE_AFTER = dt.timedelta(minutes=15)
+INTERRUPTED = "interrupted: the worker stopped before the fit ended; start it again"
+
+
+def expire_stale_fits(workspace: Workspace) -> int:
+    """Mark as failed the queued or running fits without news for ``STALE_AFTER``."""
+    now = timezone.now()
+    return MmmFit.objects.filter(
+        workspace=workspace,
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        updated_at__lt=now - STALE_AFTER,
+    ).update(status=JobStatus.FAILED, step=INTERRUPTED, finished_at=now, updated_at=now)
+
+
 def latest_fit(workspace: Workspace) -> MmmFit | None:
+    expire_stale_fits(workspace)
     return MmmFit.objects.filter(workspace=workspace).select_related("created_by").first()
 
 

@@ -42,6 +42,7 @@ def run_fit(fit_id: int) -> str:
 
 
 def _save(fit: MmmFit, **fields) -> None:
+    fields["updated_at"] = timezone.now()
     for name, value in fields.items():
         setattr(fit, name, value)
     fit.save(update_fields=list(fields))

@@ -32,6 +32,7 @@ def model(request: HttpRequest) -> HttpResponse:
 @workspace_view(*EDITOR_ROLES)
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
+    services.expire_stale_fits(request.workspace)
     running = MmmFit.objects.filter(workspace=request.workspace, status__in=["queued", "running"])
     if not running.exists():
         services.start_fit(request.workspace, request.user)
