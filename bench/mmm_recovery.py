@@ -4,9 +4,8 @@ ROI (mean absolute percentage error over channels), how often the 90% interval h
 (coverage), and the fit time. The baseline is the simulator's own run time for the same
 markets, measured in the same run (ratios, not seconds, are comparable across machines).
 
-Not measured yet: the share of the oracle's achievable uplift captured by the optimiser (it
-needs the true response curves exposed by the simulator), and PyMC-Marketing on the same
-markets.
+The share of the oracle's achievable uplift the optimiser captures is ``allocation_capture``;
+PyMC-Marketing on the same markets is not measured yet.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import allocation_capture
 import clv_fit
 import import_csv
 import kpi_cube
@@ -79,6 +80,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "markov_attribution": (markov_attribution.markov_attribution, markov_attribution.describe),
     "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
     "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
+    "allocation_capture": (allocation_capture.allocation_capture, allocation_capture.describe),
 }
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
 from pilotage.web.mmm import services
-from pilotage.web.mmm.forms import DEFAULT_WEEKS, ScenarioForm
+from pilotage.web.mmm.forms import DEFAULT_RAMP, DEFAULT_WEEKS, ScenarioForm
 from pilotage.web.mmm.models import MmmFit
 from pilotage.web.mmm.presentation import fit_context, scenario_context
 from pilotage.web.workspaces.access import workspace_view
@@ -74,4 +74,6 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 def _form(data, channels: tuple[str, ...]) -> ScenarioForm:
-    return ScenarioForm(data or {"weeks": DEFAULT_WEEKS}, channels=channels)
+    return ScenarioForm(
+        data or {"weeks": DEFAULT_WEEKS, "max_change": DEFAULT_RAMP}, channels=channels
+    )
