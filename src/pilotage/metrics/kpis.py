@@ -104,6 +104,36 @@ _kpis = [
         executive=True,
     ),
     Kpi(
+        "marketing_cost_fully_loaded",
+        "Marketing cost, fully loaded",
+        "Coûts marketing complets",
+        "Marketing cost plus the marketing payroll entered for the period (monthly amounts "
+        "spread evenly over each month's days).",
+        "money",
+        "neutral",
+        ("marketing_cost", "marketing_payroll"),
+        lambda t: t.marketing_cost.fill_null(0) + t.marketing_payroll.fill_null(0),
+    ),
+    Kpi(
+        "cac_fully_loaded",
+        "CAC, fully loaded",
+        "CAC complet",
+        "(Marketing cost + marketing payroll + sales cost) / new customers, for the whole "
+        "company (payroll and sales cost have no channel). The sales cost and the payroll are "
+        "the monthly amounts entered, spread evenly over each month's days.",
+        "money",
+        "lower_is_better",
+        ("marketing_cost", "marketing_payroll", "sales_cost", "new_customers"),
+        lambda t: (
+            (
+                t.marketing_cost.fill_null(0)
+                + t.marketing_payroll.fill_null(0)
+                + t.sales_cost.fill_null(0)
+            )
+            / t.new_customers.nullif(0)
+        ),
+    ),
+    Kpi(
         "revenue",
         "Revenue",
         "Chiffre d'affaires",

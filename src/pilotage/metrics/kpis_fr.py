@@ -4,6 +4,11 @@ A test checks that every KPI of ``kpis.py`` has its French formula here.
 """
 
 FORMULAS: dict[str, str] = {
+    "marketing_cost_fully_loaded": "Coûts marketing plus la masse salariale marketing saisie "
+    "pour la période (montants mensuels répartis également sur les jours du mois).",
+    "cac_fully_loaded": "(Coûts marketing + masse salariale marketing + coûts commerciaux) / "
+    "nouveaux clients, pour toute l'entreprise (masse salariale et coûts commerciaux n'ont pas "
+    "de canal). Montants mensuels saisis, répartis également sur les jours du mois.",
     "marketing_cost": "Dépenses média (spend.cost) plus les coûts marketing hors média (les "
     "factures du plan d'actions qui ne sont pas déjà dans les dépenses importées : honoraires "
     "d'agence, stands, impression), datés dans la période. La masse salariale n'est pas incluse.",

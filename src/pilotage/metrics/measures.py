@@ -317,6 +317,20 @@ _measures: list[Measure] = [
         _in_currency(),
     ),
     Measure(
+        "marketing_payroll",
+        lambda ctx: ctx.source.recurring_table(),
+        "date",
+        lambda t: t.cost.sum(),
+        where=_both(lambda t, ctx: t.kind == "payroll", _in_currency()),
+    ),
+    Measure(
+        "sales_cost",
+        lambda ctx: ctx.source.recurring_table(),
+        "date",
+        lambda t: t.cost.sum(),
+        where=_both(lambda t, ctx: t.kind == "sales", _in_currency()),
+    ),
+    Measure(
         "impressions",
         _table("spend"),
         "date",

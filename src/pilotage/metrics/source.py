@@ -27,6 +27,16 @@ _OTHER_COSTS_FIELDS: list[pa.Field] = [
     pa.field("currency", pa.string()),
 ]
 OTHER_COSTS_SCHEMA = pa.schema(_OTHER_COSTS_FIELDS)
+RECURRING_VIEW = "recurring_costs"
+# costs beyond marketing spend, one row per day: marketing payroll ("payroll") and the sales
+# cost ("sales") that the fully loaded KPIs add
+_RECURRING_FIELDS: list[pa.Field] = [
+    pa.field("date", pa.date32()),
+    pa.field("kind", pa.string()),
+    pa.field("cost", pa.float64()),
+    pa.field("currency", pa.string()),
+]
+RECURRING_SCHEMA = pa.schema(_RECURRING_FIELDS)
 
 
 @dataclass
@@ -36,6 +46,9 @@ class WarehouseSource:
     ``customer_segments`` is the saved customer → segment membership (``customer_id``,
     ``segment``; see ``pilotage.warehouse.segments.read_segments``) that answers the
     ``customer_segment`` dimension; None when no segmentation was saved.
+
+    ``recurring_costs`` are the daily marketing payroll and sales cost (``date``, ``kind``
+    — ``payroll`` or ``sales`` —, ``cost``, ``currency``) of the fully loaded KPIs.
 
     ``other_costs`` are the non-media marketing costs (``date``, ``channel``, ``cost``,
     ``currency``: agency fees, stands, print… — the action plan's invoices) that
@@ -47,6 +60,7 @@ class WarehouseSource:
     currency: str | None = None  # the workspace currency: money in others is left out, and said
     customer_segments: pa.Table | None = field(default=None, repr=False)
     other_costs: pa.Table | None = field(default=None, repr=False)
+    recurring_costs: pa.Table | None = field(default=None, repr=False)
     _tables: dict[str, Table] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +69,10 @@ class WarehouseSource:
         if self.other_costs is not None:
             self.other_costs = self.other_costs.select(OTHER_COSTS_SCHEMA.names).cast(
                 OTHER_COSTS_SCHEMA
+            )
+        if self.recurring_costs is not None:
+            self.recurring_costs = self.recurring_costs.select(RECURRING_SCHEMA.names).cast(
+                RECURRING_SCHEMA
             )
 
     @cached_property
@@ -104,18 +122,27 @@ class WarehouseSource:
         )
         return spend.union(other)
 
+    def recurring_table(self) -> Table:
+        """The daily payroll and sales cost (an empty table when none is configured)."""
+        if RECURRING_VIEW not in self._tables:
+            rows = self.recurring_costs
+            if rows is None:
+                rows = RECURRING_SCHEMA.empty_table()
+            self.connection.register(RECURRING_VIEW, rows)
+            self._tables[RECURRING_VIEW] = self.backend.table(RECURRING_VIEW)
+        return self._tables[RECURRING_VIEW]
+
     @cached_property
     def costs_fingerprint(self) -> str | None:
-        """A hash of the other costs: recording an invoice changes the cache key."""
-        if self.other_costs is None:
+        """A hash of the other and recurring costs: recording one changes the cache key."""
+        if self.other_costs is None and self.recurring_costs is None:
             return None
-        rows = sorted(
-            zip(
-                *(self.other_costs.column(n).to_pylist() for n in OTHER_COSTS_SCHEMA.names),
-                strict=True,
-            )
-        )
-        return hashlib.sha256(repr(rows).encode()).hexdigest()[:24]
+        parts = []
+        for table in (self.other_costs, self.recurring_costs):
+            if table is not None:
+                columns = (table.column(n).to_pylist() for n in table.schema.names)
+                parts.append(sorted(zip(*columns, strict=True)))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
     @cached_property
     def segments_fingerprint(self) -> str | None:

@@ -53,6 +53,7 @@ class Tile:
 
 def source_for(workspace: Workspace) -> WarehouseSource:
     from pilotage.web.actions.services import other_costs
+    from pilotage.web.plans.recurring import daily_costs
 
     store = warehouse()
     return WarehouseSource(
@@ -61,6 +62,7 @@ def source_for(workspace: Workspace) -> WarehouseSource:
         workspace.currency,
         customer_segments=read_segments(store, workspace.slug),
         other_costs=other_costs(workspace),
+        recurring_costs=daily_costs(workspace),
     )
 
 

@@ -167,6 +167,7 @@ TARGET_METRICS: dict[str, TargetMetric] = {
     "leads": TargetMetric(_("Leads"), higher_is_better=True),
     "new_customers": TargetMetric(_("New customers"), higher_is_better=True),
     "cac": TargetMetric(_("CAC"), higher_is_better=False),
+    "cac_fully_loaded": TargetMetric(_("CAC, fully loaded"), higher_is_better=False),
     "ltv": TargetMetric(_("LTV"), higher_is_better=True),
     "ltv_to_cac": TargetMetric(_("LTV/CAC"), higher_is_better=True),
     "romi": TargetMetric(_("ROMI"), higher_is_better=True),
@@ -258,3 +259,39 @@ class KpiTarget(models.Model):
     def higher_is_better(self) -> bool:
         known = TARGET_METRICS.get(self.metric)
         return known.higher_is_better if known else True
+
+
+class CostKind(models.TextChoices):
+    PAYROLL = "payroll", _("Marketing payroll")
+    SALES = "sales", _("Sales cost")
+
+
+class RecurringCost(models.Model):
+    """A monthly cost beyond media: marketing payroll or the sales team's cost.
+
+    The fully loaded KPIs add them (``pilotage.metrics.recurring``): marketing cost fully
+    loaded, and CAC fully loaded (marketing + payroll + sales cost per new customer).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=CostKind.choices)
+    label = models.CharField(_("what"), max_length=120)
+    monthly = models.DecimalField(
+        _("per month"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: still running."))
+
+    class Meta:
+        ordering = ["kind", "start", "label"]
+        verbose_name = _("recurring cost")
+        verbose_name_plural = _("recurring costs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="recurring_cost_end_not_before_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.label}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilotage.web.plans import views
+from pilotage.web.plans import recurring, views
 
 urlpatterns = [
     path("w/<slug:slug>/budget/", views.budget, name="budget"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("w/<slug:slug>/budget/<int:pk>/baseline/", views.budget_baseline, name="budget_baseline"),
     path("w/<slug:slug>/budget/targets/", views.targets, name="targets"),
     path("w/<slug:slug>/budget/targets/add/", views.target_add, name="target_add"),
+    path("w/<slug:slug>/budget/costs/", recurring.recurring_costs, name="recurring_costs"),
+    path(
+        "w/<slug:slug>/budget/costs/<int:pk>/delete/",
+        recurring.recurring_cost_delete,
+        name="recurring_cost_delete",
+    ),
     path(
         "w/<slug:slug>/budget/targets/<int:pk>/delete/",
         views.target_delete,
