@@ -30,6 +30,25 @@ def test_the_weekly_table_adds_up_to_the_warehouse(personas):
         assert series.sum() == pytest.approx(expected, rel=1e-9), channel
 
 
+def test_the_weekly_table_counts_the_weekday_public_holidays(personas):
+    from pilotage.execution.retroplanning import french_holidays
+
+    slug = personas.workspace.slug
+    table = weekly_table(warehouse(), slug, "leads", holidays=french_holidays(2024, 2025, 2026))
+    counts = dict(zip(table["dates"], table["controls"]["public_holidays"], strict=True))
+    assert counts[dt.date(2025, 7, 14)] == 1  # Bastille Day, a Monday
+    assert counts[dt.date(2025, 12, 22)] == 1  # Christmas, a Thursday
+    assert counts[dt.date(2025, 11, 10)] == 1  # 11 November, a Tuesday
+    assert counts[dt.date(2025, 11, 3)] == 0  # 1 November 2025 is a Saturday: not counted
+    assert counts[dt.date(2026, 5, 11)] == 1  # Ascension, Thursday 14 May 2026
+    assert sum(counts.values()) == sum(
+        1
+        for d in french_holidays(2024, 2025, 2026)
+        if d.weekday() < 5 and table["dates"][0] <= d <= table["dates"][-1] + dt.timedelta(days=4)
+    )
+    assert weekly_table(warehouse(), slug, "leads")["controls"] == {}
+
+
 def test_fit_from_a_workspace(personas):
     result = CliRunner().invoke(
         main, ["mmm", "fit", "--workspace", personas.other.slug, "--target", "customers", "--json"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +86,20 @@ _TARGET_SQL = {
 }
 
 
-def weekly_table(warehouse: Any, workspace: str, target: str = "revenue") -> dict[str, Any]:
+def weekly_table(
+    warehouse: Any,
+    workspace: str,
+    target: str = "revenue",
+    *,
+    holidays: Iterable[dt.date] | None = None,
+) -> dict[str, Any]:
     """Weekly (Monday) spend per channel and ``target`` from the workspace's warehouse.
 
     Returns the same shape as :func:`read_weekly_csv`. Weeks cover the spend table's full
     weeks (a partial first or last week is dropped); weeks without a target row count 0.
+    With ``holidays`` (public holidays, e.g. ``pilotage.execution.retroplanning
+    .french_holidays``), the control ``public_holidays`` counts those falling on a weekday of
+    each week: a bridge week sells differently, and the model should not credit media for it.
     """
     from pilotage.warehouse import connect
 
@@ -116,4 +126,12 @@ def weekly_table(warehouse: Any, workspace: str, target: str = "revenue") -> dic
         if week in index:
             spend[channel][index[week]] = cost
     y = np.array([float(target_rows.get(w, 0.0)) for w in weeks])
-    return {"dates": weeks, "y": y, "spend": spend, "controls": {}}
+    controls = {}
+    if holidays is not None:
+        days = {d for d in holidays if d.weekday() < 5}
+        counts = np.array(
+            [sum(w + dt.timedelta(days=i) in days for i in range(5)) for w in weeks], dtype=float
+        )
+        if counts.any():
+            controls["public_holidays"] = counts
+    return {"dates": weeks, "y": y, "spend": spend, "controls": controls}

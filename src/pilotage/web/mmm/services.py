@@ -74,12 +74,22 @@ def start_fit(workspace: Workspace, actor: AbstractBaseUser) -> MmmFit:
     return fit
 
 
+def holidays_of(workspace: Workspace) -> frozenset[dt.date] | None:
+    """The public holidays the model controls for: France's for a French workspace (the only
+    calendar built in yet), none otherwise."""
+    if workspace.locale != "fr":
+        return None
+    from pilotage.execution.retroplanning import french_holidays
+
+    return french_holidays(*range(2000, dt.date.today().year + 2))
+
+
 def fit_model(
     workspace: Workspace, target: str, progress: Callable[[float, str], None]
 ) -> tuple[dict, dict]:
     """Fit the model on the workspace's weekly table; returns (model JSON, results JSON)."""
     progress(0.05, "reading the weekly data")
-    table = weekly_table(warehouse(), workspace.slug, target)
+    table = weekly_table(warehouse(), workspace.slug, target, holidays=holidays_of(workspace))
     progress(0.15, "fitting the model")
     model = MarketingMixModel().fit(
         table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
