@@ -110,3 +110,24 @@ def test_it_keeps_opportunities_out_of_the_internal_audit(client, personas, diag
     )
     assert response.status_code == 400
     assert "come from PESTEL" in response.content.decode()
+
+
+def test_it_refuses_deleting_a_segment_an_objective_targets(client, personas, diagnosis):
+    from pilotage.web.strategy.models import Segment
+
+    segment = Segment.objects.create(
+        workspace=personas.workspace,
+        year=YEAR,
+        name="Key accounts",
+        method="rules",
+        targeted=True,
+        rationale="Where we win",
+    )
+    _objective(client, personas, diagnosis, segment=segment.pk)
+    url = reverse("strategy_delete", args=[personas.workspace.slug, "segment", segment.pk])
+    response = client.post(url, follow=True)
+    assert Segment.objects.filter(pk=segment.pk).exists()
+    assert "cannot be deleted" in response.content.decode()
+    Objective.objects.update(segment=None)
+    client.post(url)
+    assert not Segment.objects.filter(pk=segment.pk).exists()

@@ -18,6 +18,7 @@ from pilotage.web.strategy.models import (
     MixDecision,
     Objective,
     PestelFactor,
+    Segment,
     SwotItem,
     SwotKind,
     TowsOption,
@@ -31,6 +32,7 @@ DELETABLE = {
     "swot": (SwotItem, "swot"),
     "tows": (TowsOption, "swot"),
     "objective": (Objective, "objectives"),
+    "segment": (Segment, "segments"),
 }
 
 
