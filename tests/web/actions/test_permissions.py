@@ -111,3 +111,15 @@ def test_it_stops_the_calendar_feed_of_a_member_who_left(client, personas, plan)
     token = CalendarFeed.objects.get(user=personas.agency).token
     personas.agency.memberships.all().delete()
     assert client.get(reverse("calendar_feed", args=[token])).status_code == 404
+
+
+def test_it_lists_many_actions_with_a_bounded_number_of_queries(
+    client, personas, plan, django_assert_max_num_queries
+):
+    """Whether the company has objectives (what answers Pourquoi) is not asked per action."""
+    for i in range(30):
+        Action.objects.create(workspace=personas.workspace, title=f"Action {i}", reason="why")
+    client.force_login(personas.owner)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("actions", args=[personas.workspace.slug]))
+    assert len(page.context["rows"]) == 32

@@ -74,7 +74,6 @@ def test_it_scores_targets_from_the_segments_data_and_requires_a_reason(client, 
     )
     segment = Segment.objects.get(workspace=personas.workspace, name="S0")
     page = client.get(reverse("targeting", args=[slug]), {"year": YEAR})
-    form = dict(page.context["forms"])[segment]
     sizes = {s.pk: s.profile["customers"] for s in Segment.objects.filter(year=YEAR)}
     biggest = max(sizes, key=sizes.get)
     assert dict(page.context["forms"])[Segment.objects.get(pk=biggest)].initial["size"] == 5
@@ -98,7 +97,6 @@ def test_it_scores_targets_from_the_segments_data_and_requires_a_reason(client, 
     assert client.post(reverse("targeting", args=[slug]), data).status_code == 302
     segment.refresh_from_db()
     assert segment.targeted and segment.scores["fit"] == 4
-    del form
 
 
 def test_it_draws_the_perceptual_map_with_the_gap_to_the_ideal(client, personas):
@@ -183,3 +181,13 @@ def test_it_makes_saved_segments_a_dimension_of_the_metrics(
     rows = {r["customer_segment"]: r["new_customers"] for r in by_segment.rows}
     assert set(rows) <= {*counts, "(none)"}
     assert sum(rows.values()) == total.rows[0]["new_customers"]
+
+
+def test_it_says_there_are_no_customers_yet_in_an_empty_company(client, personas):
+    from pilotage.web.workspaces.services import create_workspace
+
+    empty = create_workspace("Startup", slug="startup-empty", owner=personas.owner)
+    client.force_login(personas.owner)
+    page = client.get(reverse("segments", args=[empty.slug]), {"year": YEAR, "method": "kmeans"})
+    assert page.status_code == 200 and page.context.get("run") is None
+    assert "No customers yet: import orders or won deals first." in page.content.decode()

@@ -222,9 +222,6 @@ def _owner(workspace: Workspace, draft):
     return None, None
 
 
-FIELDS = ("title", "status", "owner_id", "partner_id", "start", "end", "approach", "budget")
-
-
 @transaction.atomic
 def import_file(
     workspace: Workspace,

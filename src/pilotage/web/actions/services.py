@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
@@ -53,7 +53,12 @@ def visible_to(membership: Membership) -> QuerySet[Action]:
     actions = Action.objects.filter(workspace=membership.workspace)
     if membership.role == Role.AGENCY:
         actions = actions.filter(Q(owner=membership.user) | Q(partner__account=membership.user))
-    return actions.select_related("owner", "partner", "objective", "project", "workspace")
+    # whether the company has objectives (what answers Pourquoi) comes with each row, so a
+    # list does not ask it once per action
+    has = Exists(Objective.objects.filter(workspace=OuterRef("workspace")))
+    return actions.select_related("owner", "partner", "objective", "project", "workspace").annotate(
+        workspace_has_objectives=has
+    )
 
 
 def may_edit(membership: Membership) -> bool:
@@ -79,11 +84,16 @@ def letter_message(letter: qqoqccp.Letter, workspace: Workspace | None) -> str:
     return letter.message(language())
 
 
-def answers(workspace: Workspace | None = None, **fields: Any) -> qqoqccp.ActionAnswers:
-    """The QQOQCCP answers of an action's fields (model objects become plain values)."""
+def answers(
+    workspace: Workspace | None = None, *, strict: bool | None = None, **fields: Any
+) -> qqoqccp.ActionAnswers:
+    """The QQOQCCP answers of an action's fields (model objects become plain values).
+
+    ``strict``: whether only an objective answers Pourquoi (asked of ``workspace`` if None).
+    """
     owner = fields.get("owner")
     objective = fields.get("objective")
-    if needs_objective(workspace):
+    if needs_objective(workspace) if strict is None else strict:
         fields["reason"] = None
     return qqoqccp.ActionAnswers(
         owner=str(owner) if owner else None,
@@ -103,24 +113,25 @@ def answers(workspace: Workspace | None = None, **fields: Any) -> qqoqccp.Action
 def answers_of(action: Action) -> qqoqccp.ActionAnswers:
     return answers(
         action.workspace,
+        strict=getattr(action, "workspace_has_objectives", None),
         owner=action.owner or action.partner,
-        **{name: getattr(action, name) for name in qqoqccp_fields()},
+        **{name: getattr(action, name) for name in QQOQCCP_FIELDS},
     )
 
 
-def qqoqccp_fields() -> tuple[str, ...]:
-    return (
-        "pole",
-        "deliverable",
-        "channel",
-        "market",
-        "start",
-        "end",
-        "approach",
-        "budget",
-        "objective",
-        "reason",
-    )
+# the model fields that answer the letters (Qui also reads owner / partner)
+QQOQCCP_FIELDS = (
+    "pole",
+    "deliverable",
+    "channel",
+    "market",
+    "start",
+    "end",
+    "approach",
+    "budget",
+    "objective",
+    "reason",
+)
 
 
 def problem_message(problem: qqoqccp.Problem, workspace: Workspace | None) -> str:
@@ -133,7 +144,8 @@ def missing(action: Action) -> list[qqoqccp.Letter]:
     return qqoqccp.missing_letters(answers_of(action))
 
 
-def _snapshot(action: Action) -> dict[str, str]:
+def snapshot(action: Action) -> dict[str, str]:
+    """The audited fields as text: what ``save`` compares to record a change."""
     return {name: str(getattr(action, name)) for name in AUDITED_FIELDS}
 
 
@@ -146,7 +158,7 @@ def save(action: Action, actor: AbstractBaseUser, before: dict[str, str] | None 
     action.updated_at = timezone.now()
     action.full_clean(exclude=["depends_on"])
     action.save()
-    after = _snapshot(action)
+    after = snapshot(action)
     changes = {
         name: [before.get(name), value]
         for name, value in after.items()
@@ -159,17 +171,13 @@ def save(action: Action, actor: AbstractBaseUser, before: dict[str, str] | None 
     return action
 
 
-def snapshot(action: Action) -> dict[str, str]:
-    return _snapshot(action)
-
-
 @transaction.atomic
 def change_status(action: Action, status: str, actor: AbstractBaseUser) -> Action:
     """Move an action along the workflow; refused (ValidationError) when QQOQCCP is incomplete."""
     problems = qqoqccp.check_transition(action.status, status, answers_of(action))
     if problems:
         raise ValidationError([problem_message(p, action.workspace) for p in problems])
-    before = _snapshot(action)
+    before = snapshot(action)
     action.status = status
     return save(action, actor, before)
 
@@ -399,10 +407,6 @@ def import_tools() -> list[str]:
     from pilotage.execution import task_imports  # loads the importers: only when asked
 
     return list(task_imports.TOOLS)
-
-
-def workspace_of(slug: str) -> Workspace:
-    return Workspace.objects.get(slug=slug)
 
 
 # -- the timeline --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -26,7 +25,7 @@ from pilotage.models.segmentation.profiles import SegmentProfile, SegmentProfile
 from pilotage.models.segmentation.rfm import orders_from_deals
 from pilotage.models.segmentation.rules import RuleError, apply_rules
 from pilotage.warehouse.segments import write_segments
-from pilotage.web.strategy.models import Segment, SegmentMethod
+from pilotage.web.strategy.models import Segment
 from pilotage.web.workspaces.models import AuditAction, Workspace
 from pilotage.web.workspaces.services import record, warehouse
 
@@ -197,13 +196,3 @@ def save(
     ]
     transaction.on_commit(lambda: write_segments(warehouse(), workspace.slug, year, members))
     return saved
-
-
-def label_of(value: Any) -> Any:
-    """Labels come back from forms as text: numbers for clusters, names for rules."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-METHODS = {SegmentMethod.KMEANS, SegmentMethod.GMM}
