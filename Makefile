@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint serve bench bench-peers install install-dev lock check-imports clean messages help
+.PHONY: demo test lint serve bench bench-peers bench-pymc install install-dev lock check-imports clean messages help
 
 help:
 	@echo "make demo   - install, load the demo companies, serve on http://$(HOST):$(PORT)"
@@ -67,6 +67,18 @@ bench: install-dev
 # The peers some benchmarks compare with (ChannelAttribution: GPL-3, may compile from source).
 bench-peers: install-dev
 	$(UV) pip install --python $(BIN)/python "channelattribution>=2.2,<3" "matplotlib>=3.8,<4"
+
+# PyMC-Marketing, the MMM peer, in its own environment (about 1 GB; it pins its own numpy and
+# PyTensor): then Pilotage's MMM against it on the same markets (an hour or more on 2 cores).
+PYMC_VENV := .venv-pymc
+
+$(PYMC_VENV)/.installed: $(UV)
+	$(PYTHON) -m venv $(PYMC_VENV)
+	$(UV) pip install --quiet --python $(PYMC_VENV)/bin/python "pymc-marketing>=0.19,<0.20" "nutpie>=0.15,<0.17"
+	@touch $@
+
+bench-pymc: install-dev $(PYMC_VENV)/.installed
+	$(BIN)/python bench/run.py mmm_peer
 
 # Re-resolve the pinned dependencies after changing pyproject.toml.
 lock: $(UV)

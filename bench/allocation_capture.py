@@ -1,6 +1,7 @@
 """Oracle capture: how much of the achievable uplift the MMM + optimiser recommendation gets.
 
-On simulated markets (both demo companies × seeds), the model is fitted on the data, then the
+On the 32 simulated markets of ``mmm_markets`` (both demo companies × demo or re-planned budgets
+× demo or flighted patterns × demo or noisy demand × 2 seeds), the model is fitted, then the
 optimiser (``pilotage.allocation.optimize``) splits the current total over the next 13 weeks.
 The **truth** judges the allocations: the simulator's own response of each channel
 (``ground_truth.json``: daily adstock, saturation and scale β), at the steady weekly pace the
@@ -14,24 +15,14 @@ simulator's Hill curves may be S-shaped). Capture = (truth(recommended) − trut
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from mmm_markets import AXES, WEEKS, market, scenarios, true_value
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.models.mmm helpers
+from pilotage.allocation import optimize
+from pilotage.models.mmm import MarketingMixModel
 
-from tests.models.mmm.conftest import FORMS, weekly_aggregates  # noqa: E402
-
-from pilotage.allocation import optimize  # noqa: E402
-from pilotage.models.mmm import MarketingMixModel  # noqa: E402
-from pilotage.simulate.companies import BOUTIQUE, INDUSTRIE  # noqa: E402
-from pilotage.simulate.market import simulate  # noqa: E402
-from pilotage.simulate.media import saturate  # noqa: E402
-
-SEEDS = (1, 2, 3, 4, 5)
-WEEKS = 13
 GRID = 400
 # the optimiser's settings compared: expected outcome, cautious (10% quantile), 30% ramp limit
 VARIANTS = {
@@ -39,19 +30,6 @@ VARIANTS = {
     "cautious": {"objective": "quantile", "quantile": 0.1},
     "ramp_30": {"max_change": 0.3},
 }
-
-
-def true_value(truth: dict, allocation: dict[str, float], weeks: int = WEEKS) -> float:
-    """The simulator's steady-state revenue of ``allocation`` (total spend per channel)."""
-    value = truth["outcome"]["value_per_unit"]
-    total = 0.0
-    for channel, spend in allocation.items():
-        t = truth["channels"][channel]
-        daily = max(spend, 0.0) / (7 * weeks)
-        sat = t["saturation"]
-        response = float(saturate(np.array([daily]), sat["form"], **sat["params"])[0])
-        total += 7 * weeks * t["beta_units_per_day"] * response * value
-    return total
 
 
 def oracle(truth: dict, channels: list[str], budget: float) -> dict[str, float]:
@@ -80,60 +58,70 @@ def oracle(truth: dict, channels: list[str], budget: float) -> dict[str, float]:
 
 def allocation_capture() -> dict:
     markets, oracle_s, model_s = [], 0.0, 0.0
-    for key, config in (("boutique", BOUTIQUE), ("industrie", INDUSTRIE)):
-        for seed in SEEDS:
-            market = simulate(config, seed)
-            truth = market.ground_truth
-            spend, y, dates = weekly_aggregates(market)
-            start = time.perf_counter()
-            model = MarketingMixModel(holdout_weeks=0, **FORMS[key]).fit(spend, y, dates=dates)
-            current = model.current_allocation(WEEKS)
-            total = sum(current.values())
-            recommended = {
-                name: optimize(model, total, WEEKS, current=current, **settings).allocation
-                for name, settings in VARIANTS.items()
-            }
-            model_s += time.perf_counter() - start
-            start = time.perf_counter()
-            best = oracle(truth, list(current), total)
-            oracle_s += time.perf_counter() - start
-            now, top = true_value(truth, current), true_value(truth, best)
-            achievable = top - now
-            row = {
-                "company": key,
-                "seed": seed,
-                "converged": bool(model.converged_),
-                "current": now,
-                "oracle": top,
-                "achievable_uplift": achievable / now,
-            }
-            for name, allocation in recommended.items():
-                got = true_value(truth, allocation)
-                row[f"{name}_uplift"] = got / now - 1
-                row[f"{name}_capture"] = (
-                    (got - now) / achievable if achievable > 1e-3 * now else None
-                )
-            markets.append(row)
-    summary = {}
-    for name in VARIANTS:
-        captures = [m[f"{name}_capture"] for m in markets if m[f"{name}_capture"] is not None]
-        uplifts = [m[f"{name}_uplift"] for m in markets]
-        summary[name] = {
-            "capture_median": float(np.median(captures)) if captures else None,
-            "capture_mean": float(np.mean(captures)) if captures else None,
-            "true_uplift_mean": float(np.mean(uplifts)),
-            "worse_than_current": sum(u < 0 for u in uplifts),
+    for scenario in scenarios():
+        simulated, spend, y, dates = market(scenario)
+        truth = simulated.ground_truth
+        start = time.perf_counter()
+        model = MarketingMixModel(holdout_weeks=0, **scenario.model_forms()).fit(
+            spend, y, dates=dates
+        )
+        current = model.current_allocation(WEEKS)
+        total = sum(current.values())
+        recommended = {
+            name: optimize(model, total, WEEKS, current=current, **settings).allocation
+            for name, settings in VARIANTS.items()
         }
+        model_s += time.perf_counter() - start
+        start = time.perf_counter()
+        best = oracle(truth, list(current), total)
+        oracle_s += time.perf_counter() - start
+        now, top = true_value(truth, current), true_value(truth, best)
+        achievable = top - now
+        row = scenario.as_dict() | {
+            "converged": bool(model.converged_),
+            "current": now,
+            "oracle": top,
+            "achievable_uplift": achievable / now,
+        }
+        for name, allocation in recommended.items():
+            got = true_value(truth, allocation)
+            row[f"{name}_uplift"] = got / now - 1
+            row[f"{name}_capture"] = (got - now) / achievable if achievable > 1e-3 * now else None
+        markets.append(row)
+    summary = {name: _variant(markets, name) for name in VARIANTS}
+    by_axis = {
+        axis: {
+            level: {
+                name: _variant([m for m in markets if m[axis] == level], name) for name in VARIANTS
+            }
+            for level in levels
+        }
+        for axis, levels in AXES.items()
+    }
     return {
         "name": "allocation_capture",
         "what": " ".join((__doc__ or "").split()),
         "markets": len(markets),
         "achievable_uplift_mean": float(np.mean([m["achievable_uplift"] for m in markets])),
         "variants": summary,
+        "by_axis": by_axis,
         "baseline_s": oracle_s,
         "candidate_s": model_s,
         "ratio": model_s / oracle_s,
         "per_market": markets,
+        "targets": {"capture_median_at_least": 0.9, "capture_never_below": 0.0},
+    }
+
+
+def _variant(markets: list[dict], name: str) -> dict:
+    captures = [m[f"{name}_capture"] for m in markets if m[f"{name}_capture"] is not None]
+    uplifts = [m[f"{name}_uplift"] for m in markets]
+    return {
+        "capture_median": float(np.median(captures)) if captures else None,
+        "capture_mean": float(np.mean(captures)) if captures else None,
+        "capture_min": float(np.min(captures)) if captures else None,
+        "true_uplift_mean": float(np.mean(uplifts)),
+        "worse_than_current": sum(u < 0 for u in uplifts),
     }
 
 

@@ -20,6 +20,7 @@ import clv_fit
 import import_csv
 import kpi_cube
 import markov_attribution
+import mmm_peer
 import mmm_recovery
 import pyarrow.compute as pc
 from timing import best_of
@@ -82,6 +83,10 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
     "allocation_capture": (allocation_capture.allocation_capture, allocation_capture.describe),
 }
+# Run only when named: they need a peer installed apart (make bench-pymc) and take long.
+OPTIONAL: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
+    "mmm_peer": (mmm_peer.mmm_peer, mmm_peer.describe),
+}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -91,13 +96,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.list:
         print("\n".join(BENCHMARKS))
+        print("\n".join(f"{name} (optional)" for name in OPTIONAL))
         return
-    unknown = [n for n in args.names if n not in BENCHMARKS]
+    known = BENCHMARKS | OPTIONAL
+    unknown = [n for n in args.names if n not in known]
     if unknown:
-        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(known)}")
     RESULTS.mkdir(exist_ok=True)
     for name in args.names or BENCHMARKS:
-        bench, summary = BENCHMARKS[name]
+        bench, summary = known[name]
         result = bench() | {"python": platform.python_version(), "at": time.strftime("%F %T")}
         (RESULTS / f"{result['name']}.json").write_text(json.dumps(result, indent=2) + "\n")
         print(summary(result))

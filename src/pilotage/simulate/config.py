@@ -27,6 +27,10 @@ class ChannelConfig:
     for ``monthly_days`` days) or ``events`` (the dated ``events``, repeated every year).
     ``roi`` is the true revenue return per euro over the simulated period: the simulator scales
     the channel's effect so that this is exactly true of the data it writes.
+    ``plan_jitter`` (0: none) re-plans each month of an ``always_on``, ``flights`` or ``monthly``
+    budget by an independent lognormal factor of that sigma (mean 1): a director who moves money
+    between months. Without it every such channel follows the same month weights, so their
+    spends move together (collinear) — realistic, and hard on a marketing-mix model.
     """
 
     name: str
@@ -47,6 +51,7 @@ class ChannelConfig:
     source: str | None = None  # web analytics source/medium; None: brings no web sessions
     medium: str | None = None
     nurture_weight: float = 0.05  # how often it appears later in a journey (touchpoints)
+    plan_jitter: float = 0.0
 
 
 @dataclass(frozen=True)

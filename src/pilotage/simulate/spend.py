@@ -91,6 +91,8 @@ def plan_channel(channel: ChannelConfig, cal: Calendar, rng: np.random.Generator
         (y, m): float(round(_annual_budget(channel, y, first_year) * weights[m - 1], 2))
         for y, m in cal.plan_month_keys()
     }
+    if channel.plan_jitter > 0:
+        plan = _replan(plan, channel.plan_jitter, rng)
     months, years = cal.months, cal.years
     daily_plan = np.zeros(n)
     for (y, m), amount in plan.items():
@@ -114,6 +116,21 @@ def plan_channel(channel: ChannelConfig, cal: Calendar, rng: np.random.Generator
         for name, share in zip(channel.campaigns, shares, strict=True)
     }
     return PlannedSpend(plan=plan, by_campaign=by_campaign)
+
+
+def _replan(
+    plan: dict[tuple[int, int], float], sigma: float, rng: np.random.Generator
+) -> dict[tuple[int, int], float]:
+    """Move money between the months of each year: lognormal factors, the year's total kept."""
+    factors = rng.lognormal(-0.5 * sigma**2, sigma, len(plan))
+    moved = {key: amount * f for (key, amount), f in zip(plan.items(), factors, strict=True)}
+    out = {}
+    for year in sorted({y for y, _ in plan}):
+        keys = [k for k in plan if k[0] == year]
+        before, after = sum(plan[k] for k in keys), sum(moved[k] for k in keys)
+        for k in keys:
+            out[k] = float(round(moved[k] * before / after, 2)) if after > 0 else plan[k]
+    return out
 
 
 def _plan_events(
