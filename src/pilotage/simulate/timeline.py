@@ -20,10 +20,15 @@ def at(start: dt.date, day_index: np.ndarray, hours: np.ndarray) -> np.ndarray:
     return day_start(start) + offset.astype("int64").astype("timedelta64[us]")
 
 
+# Far beyond any simulated period, and far inside int64 microseconds (±292,000 years): a lag
+# drawn from a long-tailed distribution (a customer who almost never buys) must not overflow
+# into a date in the past.
+MAX_LAG_DAYS = 1_000_000.0
+
+
 def plus_days(ts: np.ndarray, days: np.ndarray) -> np.ndarray:
-    return ts + (np.asarray(days, dtype=float) * 86_400_000_000).astype("int64").astype(
-        "timedelta64[us]"
-    )
+    lag = np.clip(np.asarray(days, dtype=float), -MAX_LAG_DAYS, MAX_LAG_DAYS)
+    return ts + (lag * 86_400_000_000).astype("int64").astype("timedelta64[us]")
 
 
 def gamma_lag(rng: np.random.Generator, shape_scale: tuple[float, float], n: int) -> np.ndarray:

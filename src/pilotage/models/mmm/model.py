@@ -335,7 +335,10 @@ class MarketingMixModel:
 
     def channel_results(self) -> dict[str, dict[str, float]]:
         """Per channel: ROI and marginal ROI with 90% intervals, contribution share, half-life,
-        saturation point (weekly spend at 80% of the curve's maximum)."""
+        saturation point (weekly spend at 80% of the curve's maximum).
+
+        ``roi`` is the posterior mode's (the most likely value); ``roi_mean`` the mean over the
+        posterior draws, higher when the ROI is uncertain (its posterior is skewed right)."""
         post = self._post
         total = float(self.fitted().sum())
         out = {}
@@ -351,6 +354,7 @@ class MarketingMixModel:
             contribution = post.y_mean * float(self._map_media[:, j].sum())
             out[spec.name] = {
                 "roi": ch["roi"],
+                "roi_mean": float(rois.mean()),
                 "roi_low": float(np.quantile(rois, 0.05)),
                 "roi_high": float(np.quantile(rois, 0.95)),
                 "mroi": self._mroi(j, self._map_values, self._map_betas),
