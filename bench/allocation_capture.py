@@ -24,12 +24,34 @@ from pilotage.allocation import optimize
 from pilotage.models.mmm import MarketingMixModel
 
 GRID = 400
-# the optimiser's settings compared: expected outcome, cautious (10% quantile), 30% ramp limit
+# the optimiser's settings compared: the expected outcome (over the posterior draws), the
+# outcome at the posterior mode (plugging in the most likely parameters, as before
+# 2026-11-27), cautious (10% quantile), and both with a 30% ramp limit
 VARIANTS = {
     "mean": {},
+    "mode": {"at_mode": True},
     "cautious": {"objective": "quantile", "quantile": 0.1},
     "ramp_30": {"max_change": 0.3},
+    "mode_ramp_30": {"at_mode": True, "max_change": 0.3},
 }
+
+
+class AtMode:
+    """The model's response interface, with the outcome at the posterior mode."""
+
+    def __init__(self, model: MarketingMixModel) -> None:
+        self.model = model
+        self.channels = model.channels
+        self.outcome = model.outcome_at_mode
+        self.outcome_draws = model.outcome_draws
+        self.spend_range = model.spend_range
+        self.current_allocation = model.current_allocation
+
+
+def _recommend(model: MarketingMixModel, total: float, current: dict, settings: dict) -> dict:
+    settings = dict(settings)
+    view = AtMode(model) if settings.pop("at_mode", False) else model
+    return optimize(view, total, WEEKS, current=current, **settings).allocation
 
 
 def oracle(truth: dict, channels: list[str], budget: float) -> dict[str, float]:
@@ -68,8 +90,7 @@ def allocation_capture() -> dict:
         current = model.current_allocation(WEEKS)
         total = sum(current.values())
         recommended = {
-            name: optimize(model, total, WEEKS, current=current, **settings).allocation
-            for name, settings in VARIANTS.items()
+            name: _recommend(model, total, current, settings) for name, settings in VARIANTS.items()
         }
         model_s += time.perf_counter() - start
         start = time.perf_counter()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.special import expit
@@ -93,7 +93,7 @@ class Saturation:
     def transform(self, z: np.ndarray) -> dict[str, float]:
         raise NotImplementedError
 
-    def __call__(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:
+    def __call__(self, x: np.ndarray, values: Mapping[str, Any]) -> np.ndarray:
         raise NotImplementedError
 
     def derivative(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:
@@ -118,11 +118,12 @@ class HillSaturation(Saturation):
     def transform(self, z: np.ndarray) -> dict[str, float]:
         return {"half_saturation": math.exp(float(z[0])), "shape": math.exp(float(z[1]))}
 
-    def __call__(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:
+    def __call__(self, x: np.ndarray, values: Mapping[str, Any]) -> np.ndarray:
+        """The curve at ``x``; parameters may be arrays (one per posterior draw) that broadcast."""
         k, s = values["half_saturation"], values["shape"]
         x = np.asarray(x, dtype=float)
         safe = np.maximum(x, 1e-300)
-        return np.where(x > 0, expit(s * (np.log(safe) - math.log(k))), 0.0)
+        return np.where(x > 0, expit(s * (np.log(safe) - np.log(k))), 0.0)
 
     def derivative(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:
         k, s = values["half_saturation"], values["shape"]
@@ -146,7 +147,7 @@ class LogisticSaturation(Saturation):
     def transform(self, z: np.ndarray) -> dict[str, float]:
         return {"scale_ratio": math.exp(float(z[0]))}
 
-    def __call__(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:
+    def __call__(self, x: np.ndarray, values: Mapping[str, Any]) -> np.ndarray:
         return np.tanh(np.maximum(x, 0.0) / (2 * values["scale_ratio"]))
 
     def derivative(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:

@@ -271,6 +271,18 @@ class MarketingMixModel:
         self._draw_betas = [post.media(v)[1] for v in self._draw_values]
         self._map_values = post.unpack(self.params_)
         self._map_media, self._map_betas = post.media(self._map_values)
+        # per channel: β and the saturation parameters of every draw, as arrays, so a steady
+        # weekly spend is evaluated on all draws at once
+        self._draw_curves = [
+            (
+                np.array([b[j] for b in self._draw_betas]),
+                {
+                    key: np.array([v["channels"][j]["saturation"][key] for v in self._draw_values])
+                    for key in spec.saturation.params
+                },
+            )
+            for j, spec in enumerate(post.channels)
+        ]
 
     def _holdout(self, data: dict) -> dict[str, float] | None:
         h = self.holdout_weeks
@@ -337,8 +349,9 @@ class MarketingMixModel:
         """Per channel: ROI and marginal ROI with 90% intervals, contribution share, half-life,
         saturation point (weekly spend at 80% of the curve's maximum).
 
-        ``roi`` is the posterior mode's (the most likely value); ``roi_mean`` the mean over the
-        posterior draws, higher when the ROI is uncertain (its posterior is skewed right)."""
+        ``roi`` and ``mroi`` are the posterior mode's (the most likely values); ``roi_mean`` and
+        ``mroi_mean`` the means over the posterior draws, higher when the channel is uncertain
+        (the posterior is skewed right). ``mroi_mean`` is the slope of :meth:`outcome`."""
         post = self._post
         total = float(self.fitted().sum())
         out = {}
@@ -358,6 +371,7 @@ class MarketingMixModel:
                 "roi_low": float(np.quantile(rois, 0.05)),
                 "roi_high": float(np.quantile(rois, 0.95)),
                 "mroi": self._mroi(j, self._map_values, self._map_betas),
+                "mroi_mean": float(mrois.mean()),
                 "mroi_low": float(np.quantile(mrois, 0.05)),
                 "mroi_high": float(np.quantile(mrois, 0.95)),
                 "contribution": contribution,
@@ -399,7 +413,14 @@ class MarketingMixModel:
         return np.array([float(allocation.get(c, 0.0)) / weeks for c in self.channels])
 
     def outcome(self, allocation: Mapping[str, float], weeks: int) -> float:
-        """Expected media-driven outcome over ``weeks`` weeks of steady weekly spend."""
+        """Expected media-driven outcome over ``weeks`` weeks of steady weekly spend: the mean
+        over the posterior draws (what a decision should maximise; the outcome at the most
+        likely parameters, :meth:`outcome_at_mode`, ignores how uncertain they are)."""
+        self._check()
+        return float(self._steady_draws(self._weekly(allocation, weeks)).mean()) * weeks
+
+    def outcome_at_mode(self, allocation: Mapping[str, float], weeks: int) -> float:
+        """:meth:`outcome` at the posterior mode (the MAP parameters)."""
         self._check()
         weekly = self._weekly(allocation, weeks)
         return float(
@@ -411,15 +432,19 @@ class MarketingMixModel:
     ) -> np.ndarray:
         """:meth:`outcome` for the first ``n`` posterior draws (fixed by ``random_state``)."""
         self._check()
-        weekly = self._weekly(allocation, weeks)
         if n > len(self._draw_values):
             raise ValueError(f"only {len(self._draw_values)} draws are kept (n_draws)")
-        return np.array(
-            [
-                weeks * self._post.steady_outcome(v, b, weekly).sum()
-                for v, b in zip(self._draw_values[:n], self._draw_betas[:n], strict=True)
-            ]
-        )
+        return self._steady_draws(self._weekly(allocation, weeks))[:n] * weeks
+
+    def _steady_draws(self, weekly: np.ndarray) -> np.ndarray:
+        """Weekly outcome of a steady weekly spend, summed over channels, for every draw."""
+        total = np.zeros(len(self._draw_values))
+        for j, (spec, (betas, params)) in enumerate(
+            zip(self._post.channels, self._draw_curves, strict=True)
+        ):
+            if weekly[j] > 0:
+                total += betas * spec.saturation(weekly[j] / spec.scale, params)
+        return self._post.y_mean * total
 
     def spend_range(self, channel: str) -> tuple[float, float]:
         """Min and max weekly spend of ``channel`` in the fit data."""
