@@ -24,13 +24,13 @@ from pilotage.models.mmm import MarketingMixModel
 
 def _summary(rows: list[dict], key: str = "channels") -> dict:
     errors = [c["ape"] for r in rows for c in r[key]]
-    errors_mean = [c["ape_mean"] for r in rows for c in r[key]]
+    errors_mode = [c["ape_mode"] for r in rows for c in r[key]]
     inside = [c["inside"] for r in rows for c in r[key]]
     return {
         "markets": len(rows),
         "roi_mape": float(np.mean(errors)),
         "roi_median_ape": float(np.median(errors)),
-        "roi_mape_of_posterior_mean": float(np.mean(errors_mean)),
+        "roi_mape_of_posterior_mode": float(np.mean(errors_mode)),
         "coverage_90": float(np.mean(inside)),
         "converged": sum(
             r["converged" if key == "channels" else "calibrated_converged"] for r in rows
@@ -47,11 +47,11 @@ def _score(model: MarketingMixModel, truth: dict) -> list[dict]:
                 "channel": name,
                 "true_roi": true,
                 "roi": r["roi"],
-                "roi_mean": r["roi_mean"],
+                "roi_mode": r["roi_mode"],
                 "roi_low": r["roi_low"],
                 "roi_high": r["roi_high"],
                 "ape": abs(r["roi"] - true) / true,
-                "ape_mean": abs(r["roi_mean"] - true) / true,
+                "ape_mode": abs(r["roi_mode"] - true) / true,
                 "inside": bool(r["roi_low"] <= true <= r["roi_high"]),
             }
         )

@@ -349,9 +349,9 @@ class MarketingMixModel:
         """Per channel: ROI and marginal ROI with 90% intervals, contribution share, half-life,
         saturation point (weekly spend at 80% of the curve's maximum).
 
-        ``roi`` and ``mroi`` are the posterior mode's (the most likely values); ``roi_mean`` and
-        ``mroi_mean`` the means over the posterior draws, higher when the channel is uncertain
-        (the posterior is skewed right). ``mroi_mean`` is the slope of :meth:`outcome`."""
+        ``roi`` and ``mroi`` are means over the posterior draws (``mroi`` is the slope of
+        :meth:`outcome`); ``roi_mode`` and ``mroi_mode`` are at the posterior mode, the most
+        likely values, lower when the channel is uncertain (its posterior is skewed right)."""
         post = self._post
         total = float(self.fitted().sum())
         out = {}
@@ -366,12 +366,12 @@ class MarketingMixModel:
             )
             contribution = post.y_mean * float(self._map_media[:, j].sum())
             out[spec.name] = {
-                "roi": ch["roi"],
-                "roi_mean": float(rois.mean()),
+                "roi": float(rois.mean()),
+                "roi_mode": ch["roi"],
                 "roi_low": float(np.quantile(rois, 0.05)),
                 "roi_high": float(np.quantile(rois, 0.95)),
-                "mroi": self._mroi(j, self._map_values, self._map_betas),
-                "mroi_mean": float(mrois.mean()),
+                "mroi": float(mrois.mean()),
+                "mroi_mode": self._mroi(j, self._map_values, self._map_betas),
                 "mroi_low": float(np.quantile(mrois, 0.05)),
                 "mroi_high": float(np.quantile(mrois, 0.95)),
                 "contribution": contribution,
