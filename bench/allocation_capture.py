@@ -26,13 +26,15 @@ from pilotage.models.mmm import MarketingMixModel
 GRID = 400
 # the optimiser's settings compared: the expected outcome (over the posterior draws), the
 # outcome at the posterior mode (plugging in the most likely parameters, as before
-# 2026-11-27), cautious (10% quantile), and both with a 30% ramp limit
+# 2026-11-27), cautious (10% quantile), the 90% confidence rule, a 30% ramp limit, and the
+# scenario planner's opening settings (both)
 VARIANTS = {
     "mean": {},
     "mode": {"at_mode": True},
     "cautious": {"objective": "quantile", "quantile": 0.1},
+    "confident_90": {"confidence": 0.9},
     "ramp_30": {"max_change": 0.3},
-    "mode_ramp_30": {"at_mode": True, "max_change": 0.3},
+    "planner": {"max_change": 0.3, "confidence": 0.9},
 }
 
 

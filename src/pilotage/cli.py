@@ -710,6 +710,12 @@ def budget() -> None:
 @click.option(
     "--cautious", is_flag=True, help="Maximise the pessimistic (10% quantile) outcome instead."
 )
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Only move as far as beats the current split in this share of the model's draws "
+    "(0.9 = 90%).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def budget_optimize(
     model_path: str,
@@ -719,14 +725,16 @@ def budget_optimize(
     maximums: tuple[str, ...],
     max_change: float | None,
     cautious: bool,
+    confidence: float | None,
     as_json: bool,
 ) -> None:
     """Split TOTAL over the model's channels for the best expected outcome over WEEKS weeks.
 
     JSON: {"allocation": {channel: amount over the weeks}, "expected": {"mean", "low", "high"},
     "current": {"allocation": {…}, "mean", "low", "high"}, "uplift": {"mean", "low", "high"},
-    "marginal_roi": {…}, "warnings": […]} — the allocation sums to TOTAL to the cent; intervals
-    are 90%.
+    "marginal_roi": {…}, "warnings": […], "kept_current", "chance_better"} — the allocation
+    sums to TOTAL to the cent; intervals are 90%; chance_better is the share of the model's
+    draws in which the allocation beats the current split rescaled to TOTAL.
     """
     from pilotage.allocation import AllocationError, optimize
     from pilotage.models.mmm import MarketingMixModel, NotConvergedError
@@ -745,6 +753,7 @@ def budget_optimize(
             maximum=bounds["--max"],
             max_change=max_change,
             objective="quantile" if cautious else "mean",
+            confidence=confidence,
         )
     except (AllocationError, NotConvergedError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -757,6 +766,7 @@ def budget_optimize(
         "marginal_roi": data["marginal_roi"],
         "warnings": data["warnings"],
         "kept_current": data["kept_current"],
+        "chance_better": data["chance_better"],
     }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -768,7 +778,10 @@ def budget_optimize(
             f"{result.marginal_roi.get(channel, float('nan')):>13.2f}"
         )
     up = result.uplift
-    click.echo(f"expected uplift {up.mean:,.0f} (90% interval {up.low:,.0f} – {up.high:,.0f})")
+    click.echo(
+        f"expected uplift {up.mean:,.0f} (90% interval {up.low:,.0f} – {up.high:,.0f}); better "
+        f"than the current split in {result.chance_better:.0%} of the model's draws"
+    )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 

@@ -274,3 +274,63 @@ def test_it_searches_further_on_s_shaped_curves():
     assert "not concave" in result.warnings[0]
     best = grid_optimum(model, 30_000, WEEKS, {}, {}, points=100_001)
     assert result.expected.mean >= best * (1 - 0.005)
+
+
+def _safe_and_bold(spread: float = 0.6, edge: float = 10_500) -> HillModel:
+    # "bold" spends little now and earns more on average than "safe", but its effect is very
+    # uncertain: the optimum moves most of the money to it, which some draws regret
+    return HillModel(
+        {
+            "safe": Hill(10_000, 5000, 1.0, 0.5, spread=0.05, pace=7_000),
+            "bold": Hill(edge, 5000, 1.0, 0.5, spread=spread, pace=500),
+        },
+        seed=3,
+    )
+
+
+def _chance_better(model, allocation, current) -> float:
+    return float(
+        np.mean(model.outcome_draws(allocation, WEEKS) > model.outcome_draws(current, WEEKS))
+    )
+
+
+def test_the_confidence_rule_moves_only_as_far_as_the_draws_agree():
+    model = _safe_and_bold()
+    current = model.current_allocation(WEEKS)
+    total = sum(current.values())
+    bold = optimize(model, total, WEEKS)
+    assert _chance_better(model, bold.allocation, current) < 0.9  # the rule has work to do
+    sure = optimize(model, total, WEEKS, confidence=0.9)
+    assert _chance_better(model, sure.allocation, current) >= 0.9
+    assert sure.chance_better == pytest.approx(_chance_better(model, sure.allocation, current))
+    assert sure.chance_better >= 0.9 > bold.chance_better
+    # part of the way from the current split towards the optimum, the total to the cent
+    assert current["bold"] < sure.allocation["bold"] < bold.allocation["bold"]
+    assert sum(cents(sure.allocation).values()) == round(total * 100)
+    assert not sure.kept_current
+    assert "of the way" in sure.warnings[-1]
+    assert sure.uplift.mean > 0
+
+
+def test_the_confidence_rule_keeps_the_current_mix_when_no_move_is_sure_enough():
+    model = _safe_and_bold(spread=3.0, edge=10_200)
+    current = model.current_allocation(WEEKS)
+    total = sum(current.values())
+    assert optimize(model, total, WEEKS).allocation != current
+    kept = optimize(model, total, WEEKS, confidence=0.99)
+    assert kept.kept_current
+    assert kept.allocation == pytest.approx(current)
+    assert "not sure enough" in kept.warnings[-1]
+
+
+def test_the_confidence_rule_changes_nothing_when_the_optimum_is_sure():
+    model = three_channels()
+    plain = optimize(model, 60_000, WEEKS)
+    assert plain.chance_better >= 0.95
+    assert optimize(model, 60_000, WEEKS, confidence=0.9).allocation == plain.allocation
+
+
+@pytest.mark.parametrize("confidence", [0.0, 1.0, 1.5, -0.2])
+def test_the_confidence_must_be_a_share(confidence):
+    with pytest.raises(AllocationError, match="confidence"):
+        optimize(three_channels(), 60_000, WEEKS, confidence=confidence)

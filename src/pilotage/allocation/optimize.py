@@ -40,6 +40,7 @@ def optimize(
     quantile: float = 0.1,
     guard: Literal["warn", "cap"] = "warn",
     guard_factor: float = 1.5,
+    confidence: float | None = None,
 ) -> Allocation:
     """Split ``total`` (€ over ``weeks`` weeks) over the model's channels for the best outcome.
 
@@ -55,6 +56,10 @@ def optimize(
         (e.g. 0.1: the outcome reached in 90% of the posterior draws) — a cautious plan.
     guard, guard_factor : weekly spend above ``guard_factor ×`` the highest weekly spend in the
         fit data is listed in ``warnings`` (``"warn"``) or forbidden (``"cap"``).
+    confidence : when set (e.g. 0.9), the split must beat the current one (rescaled to the
+        total) in at least that share of the posterior draws: an optimum that does not is moved
+        back towards the current split, by steps of 5% of the way, until it does; if none does,
+        the current split is kept. It trades expected uplift for the odds of any uplift.
 
     Raises
     ------
@@ -63,6 +68,10 @@ def optimize(
     """
     channels = tuple(model.channels)
     _check_settings(total, weeks, max_change, objective, quantile, guard, guard_factor, channels)
+    if confidence is not None and not 0 < confidence < 1:
+        raise AllocationError(
+            f"confidence is {confidence}; it must lie between 0 and 1 (e.g. 0.9 for 90%)."
+        )
     total_cents = to_cents(total)
     total = total_cents / 100
     weeks = int(weeks)
@@ -117,12 +126,20 @@ def optimize(
             "No allocation predicted better than the current mix was found under these "
             "constraints, so the current mix (rescaled to the total) is kept."
         )
+    elif confidence is not None:
+        step = _confident_step(model, weeks, reference, best, confidence)
+        if step < 1:
+            moved = {c: reference[c] + step * (best[c] - reference[c]) for c in channels}
+            best = in_cents(moved) if step > 0 else reference
+            kept_current = step == 0
+            warnings.append(_confidence_note(step, confidence))
     if guard == "warn":
         warnings.extend(_extrapolation_warnings(model, best, weeks, guard_factor))
 
     best_draws = model.outcome_draws(best, weeks, DRAWS)
     current_draws = model.outcome_draws(current, weeks, DRAWS)
     best_mean, current_mean = model.outcome(best, weeks), model.outcome(current, weeks)
+    reference_draws = model.outcome_draws(reference, weeks, DRAWS)
     return Allocation(
         allocation=best,
         total=total,
@@ -136,6 +153,37 @@ def optimize(
         bounds=bounds.euros(),
         warnings=tuple(warnings),
         kept_current=kept_current,
+        chance_better=float(np.mean(best_draws > reference_draws)),
+    )
+
+
+STEPS = 20  # the confidence rule moves back towards the current split by 1/STEPS of the way
+
+
+def _confident_step(
+    model: ResponseModel, weeks: int, reference: Vector, best: Vector, confidence: float
+) -> float:
+    """The largest share ``t`` of the way from ``reference`` to ``best`` (in steps of 1/STEPS)
+    whose split beats ``reference`` in at least ``confidence`` of the draws; 0 if none does."""
+    base = model.outcome_draws(reference, weeks, DRAWS)
+    for k in range(STEPS, 0, -1):
+        t = k / STEPS
+        spend = {c: reference[c] + t * (best[c] - reference[c]) for c in reference}
+        if np.mean(model.outcome_draws(spend, weeks, DRAWS) > base) >= confidence:
+            return t
+    return 0.0
+
+
+def _confidence_note(step: float, confidence: float) -> str:
+    if step == 0:
+        return (
+            f"No change to the current mix beats it in {confidence:.0%} of the model's draws, "
+            "so the current mix (rescaled to the total) is kept: the model is not sure enough "
+            "of any move (run a test, or lower the confidence)."
+        )
+    return (
+        f"The best split beats the current one in fewer than {confidence:.0%} of the model's "
+        f"draws, so the recommendation goes {step:.0%} of the way to it, where it does."
     )
 
 

@@ -33,7 +33,8 @@ class Allocation:
     each channel's expected outcome per € at the optimum (equal across channels not held by a
     bound). ``bounds`` are the floors and ceilings the constraints put on each channel.
     ``kept_current`` is true when the optimiser found nothing better than the current mix
-    rescaled to the total, which is then returned (see ``warnings``).
+    rescaled to the total, which is then returned (see ``warnings``). ``chance_better`` is the
+    share of the posterior draws in which the allocation beats that rescaled current mix.
     """
 
     allocation: dict[str, float]
@@ -48,6 +49,7 @@ class Allocation:
     bounds: dict[str, tuple[float, float]]
     warnings: tuple[str, ...]
     kept_current: bool
+    chance_better: float = 0.0
 
     def weekly(self) -> dict[str, float]:
         """The recommended spend per week and channel."""

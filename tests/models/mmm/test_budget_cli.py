@@ -62,3 +62,17 @@ def test_it_refuses_impossible_bounds_and_unknown_channels(tmp_path):
     unknown = optimize(model, "--total", "1000", "--min", "radio=10")
     assert unknown.exit_code == 2
     assert "radio" in unknown.output
+
+
+def test_it_moves_only_as_far_as_the_confidence_allows(tmp_path):
+    model = fitted(tmp_path)
+    plain = json.loads(optimize(model, "--total", "130000", "--json").output)
+    sure = optimize(model, "--total", "130000", "--confidence", "0.95", "--json")
+    assert sure.exit_code == 0, sure.output
+    doc = json.loads(sure.output)
+    assert round(sum(doc["allocation"].values()), 2) == 130000.00
+    assert doc["chance_better"] >= 0.95 or doc["kept_current"]
+    assert 0 <= plain["chance_better"] <= 1
+    assert doc["uplift"]["mean"] <= plain["uplift"]["mean"] + 1e-6
+    wrong = optimize(model, "--total", "130000", "--confidence", "1.5")
+    assert wrong.exit_code == 2 and "--confidence" in wrong.output

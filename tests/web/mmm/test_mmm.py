@@ -93,10 +93,15 @@ def test_the_recommendation_spends_the_total_and_beats_the_current_mix(client, p
     client.force_login(personas.owner)
     page = client.get(url("mmm_scenarios", personas))
     context = page.context
-    # the planner opens with a 30% ramp limit (bench/allocation_capture.py says why)
+    # the planner opens with a 30% ramp limit and a 90% confidence rule
+    # (bench/allocation_capture.py says why)
     current_split = context["current"].allocation
     for channel, amount in context["recommended"].allocation.items():
         assert abs(amount - current_split[channel]) <= 0.3 * current_split[channel] + 0.01
+    assert context["form"]["confidence"].value() == 90
+    assert context["recommended"].chance_better >= 0.9 or (
+        context["recommended"].allocation == pytest.approx(current_split, abs=0.02)
+    )
     assert context["weeks"] == 13
     current, recommended, edited = (context[k] for k in ("current", "recommended", "edited"))
     assert context["total"] == pytest.approx(sum(current.allocation.values()), abs=0.01)
@@ -190,7 +195,9 @@ def test_a_fit_runs_in_the_background_and_the_page_follows_it(client, personas):
     assert len(panel.context["rows"]) == len(fit.results["channels"]) == 8
 
 
-def test_the_ramp_limit_and_the_cautious_objective_reach_the_optimiser(client, personas, fitted):
+def test_the_ramp_limit_confidence_and_cautious_objective_reach_the_optimiser(
+    client, personas, fitted
+):
     client.force_login(personas.owner)
     base = {"weeks": 13}
     plain = client.get(url("mmm_scenarios", personas), base).context
@@ -198,6 +205,13 @@ def test_the_ramp_limit_and_the_cautious_objective_reach_the_optimiser(client, p
     ramped = client.get(url("mmm_scenarios", personas), {**base, "max_change": "10"}).context
     for channel, amount in ramped["recommended"].allocation.items():
         assert abs(amount - current[channel]) <= 0.10 * current[channel] + 0.02, channel
+    sure = client.get(url("mmm_scenarios", personas), {**base, "confidence": "97"}).context
+    assert sure["recommended"].chance_better >= 0.97 or sure["recommended"].allocation == (
+        pytest.approx(current, abs=0.02)
+    )
+    assert sure["recommended"].outcome <= plain["recommended"].outcome + 1e-6
+    html = client.get(url("mmm_scenarios", personas), {**base, "confidence": "97"}).content
+    assert html.decode().count('class="meta chance"') == 2  # the recommended and edited tiles
     cautious = client.get(url("mmm_scenarios", personas), {**base, "cautious": "on"}).context
     # the mean-optimal plan has the highest mean: caution can only trade some of it away
     assert cautious["recommended"].outcome <= plain["recommended"].outcome + 1e-6

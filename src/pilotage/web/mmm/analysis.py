@@ -78,6 +78,7 @@ class Prediction:
     uplift: float
     uplift_low: float
     uplift_high: float
+    chance_better: float  # share of the draws in which it beats the current allocation
 
 
 def evaluate(
@@ -97,6 +98,7 @@ def evaluate(
         uplift=model.outcome(allocation, weeks) - model.outcome(current, weeks),
         uplift_low=float(up_low),
         uplift_high=float(up_high),
+        chance_better=float(np.mean(uplift > 0)),
     )
 
 

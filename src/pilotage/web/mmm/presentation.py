@@ -116,6 +116,7 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
     context.update(weeks=weeks, total=total, start=services.horizon_start(fit))
     try:
         change = form.cleaned_data.get("max_change")
+        sure = form.cleaned_data.get("confidence")
         plan = optimize(
             model,
             total,
@@ -124,6 +125,7 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
             maximum=maximum,
             max_change=None if change is None else float(change) / 100,
             objective="quantile" if form.cleaned_data.get("cautious") else "mean",
+            confidence=None if sure is None else float(sure) / 100,
         )
     except AllocationError as exc:
         context["error"] = str(exc)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
 from pilotage.web.mmm import services
-from pilotage.web.mmm.forms import DEFAULT_RAMP, DEFAULT_WEEKS, ScenarioForm
+from pilotage.web.mmm.forms import DEFAULT_CONFIDENCE, DEFAULT_RAMP, DEFAULT_WEEKS, ScenarioForm
 from pilotage.web.mmm.models import MmmFit
 from pilotage.web.mmm.presentation import fit_context, scenario_context
 from pilotage.web.workspaces.access import workspace_view
@@ -74,6 +74,5 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 def _form(data, channels: tuple[str, ...]) -> ScenarioForm:
-    return ScenarioForm(
-        data or {"weeks": DEFAULT_WEEKS, "max_change": DEFAULT_RAMP}, channels=channels
-    )
+    opening = {"weeks": DEFAULT_WEEKS, "max_change": DEFAULT_RAMP, "confidence": DEFAULT_CONFIDENCE}
+    return ScenarioForm(data or opening, channels=channels)
