@@ -145,13 +145,17 @@ def _variant(markets: list[dict], name: str) -> dict:
         "capture_min": float(np.min(captures)) if captures else None,
         "true_uplift_mean": float(np.mean(uplifts)),
         "worse_than_current": sum(u < 0 for u in uplifts),
+        # rounding a kept current mix to whole cents moves its true value by ~1e-9: not a loss
+        "worse_by_over_0_1pct": sum(u < -0.001 for u in uplifts),
+        "true_uplift_min": float(np.min(uplifts)),
     }
 
 
 def describe(result: dict) -> str:
     parts = [
         f"{name}: median capture {v['capture_median']:.0%}, true uplift "
-        f"{v['true_uplift_mean']:+.1%}, worse than current on {v['worse_than_current']}"
+        f"{v['true_uplift_mean']:+.1%}, worse than current by over 0.1% on "
+        f"{v['worse_by_over_0_1pct']} (worst {v['true_uplift_min']:+.1%})"
         for name, v in result["variants"].items()
         if v["capture_median"] is not None
     ]
