@@ -70,3 +70,30 @@ class ScenarioForm(forms.Form):
             for i, c in enumerate(self.channels)
             if data.get(f"{prefix}_{i}") is not None
         }
+
+
+class LiftTestForm(forms.Form):
+    """A lift test's measured effect, in the model's outcome (revenue, or leads)."""
+
+    channel = forms.ChoiceField(label=_("Channel"))
+    weeks = forms.IntegerField(label=_("Weeks the test lasted"), min_value=1, max_value=52)
+    extra_spend = forms.DecimalField(
+        label=_("Extra spend over those weeks"),
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+    )
+    extra_outcome = forms.DecimalField(
+        label=_("Extra outcome it brought"), max_digits=16, decimal_places=2
+    )
+    standard_error = forms.DecimalField(
+        label=_("Standard error of that extra outcome"),
+        min_value=Decimal("0.01"),
+        max_digits=16,
+        decimal_places=2,
+    )
+    source = forms.CharField(label=_("Where it comes from"), max_length=300, required=False)
+
+    def __init__(self, *args, channels: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [(c, c) for c in channels]

@@ -55,3 +55,30 @@ class MmmFit(models.Model):
     def usable(self) -> bool:
         """Done, converged and saved: the scenario planner can use it."""
         return self.status == JobStatus.DONE and self.converged and self.model is not None
+
+
+class MmmLiftTest(models.Model):
+    """An experiment's measured effect of extra spend on one channel, which calibrates the
+    next fits: ``extra_spend`` more in total over ``weeks`` weeks, on top of the channel's
+    usual pace, brought ``extra_outcome`` ± ``standard_error`` (in the model's outcome: revenue,
+    or leads). See ``pilotage.models.mmm.Lift``."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="lift_tests")
+    channel = models.CharField(_("channel"), max_length=200)
+    weeks = models.PositiveSmallIntegerField(_("weeks"))
+    extra_spend = models.DecimalField(_("extra spend"), max_digits=14, decimal_places=2)
+    extra_outcome = models.DecimalField(_("extra outcome"), max_digits=16, decimal_places=2)
+    standard_error = models.DecimalField(_("standard error"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("where it comes from"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["channel", "-created_at", "-pk"]
+        verbose_name = _("lift test")
+        verbose_name_plural = _("lift tests")
+
+    def __str__(self) -> str:
+        return f"{self.channel}: +{self.extra_spend} over {self.weeks} weeks → {self.extra_outcome}"

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilotage.models.mmm import MarketingMixModel, weekly_table
+from pilotage.models.mmm import Lift, MarketingMixModel, weekly_table
 from pilotage.web.imports.models import JobStatus
 from pilotage.web.mmm import analysis
-from pilotage.web.mmm.models import MmmFit, MmmTarget
+from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
 from pilotage.web.plans import services as plans
 from pilotage.web.plans.models import Budget
 from pilotage.web.workspaces.models import AuditAction, Workspace
@@ -84,18 +84,62 @@ def holidays_of(workspace: Workspace) -> frozenset[dt.date] | None:
     return french_holidays(*range(2000, dt.date.today().year + 2))
 
 
+def lift_tests_of(workspace: Workspace) -> list[Lift]:
+    """The workspace's lift tests as the model's calibration (their outcome is the one the
+    workspace's model explains: revenue, or leads)."""
+    return [
+        Lift(
+            channel=t.channel,
+            delta_spend=float(t.extra_spend),
+            delta_outcome=float(t.extra_outcome),
+            standard_error=float(t.standard_error),
+            weeks=t.weeks,
+        )
+        for t in MmmLiftTest.objects.filter(workspace=workspace)
+    ]
+
+
+def spend_channels(workspace: Workspace) -> list[str]:
+    """The channels with spend in the workspace's warehouse (empty when it has no spend)."""
+    from pilotage.warehouse import connect
+
+    try:
+        con = connect(warehouse(), workspace.slug)
+        rows = con.execute("SELECT DISTINCT channel FROM spend ORDER BY 1").fetchall()
+    except Exception:  # no spend table yet
+        return []
+    return [r[0] for r in rows if r[0]]
+
+
+def add_lift_test(workspace: Workspace, actor: AbstractBaseUser, **fields) -> MmmLiftTest:
+    test = MmmLiftTest.objects.create(workspace=workspace, created_by=actor, **fields)
+    record(workspace, actor, AuditAction.CREATE, test)
+    return test
+
+
+def delete_lift_test(test: MmmLiftTest, actor: AbstractBaseUser) -> None:
+    record(test.workspace, actor, AuditAction.DELETE, test)
+    test.delete()
+
+
 def fit_model(
-    workspace: Workspace, target: str, progress: Callable[[float, str], None]
+    workspace: Workspace,
+    target: str,
+    progress: Callable[[float, str], None],
+    lift_tests: Sequence[Lift] = (),
 ) -> tuple[dict, dict]:
-    """Fit the model on the workspace's weekly table; returns (model JSON, results JSON)."""
+    """Fit the model on the workspace's weekly table, calibrated by ``lift_tests`` on channels
+    the table has (the others are listed as skipped); returns (model JSON, results JSON)."""
     progress(0.05, "reading the weekly data")
     table = weekly_table(warehouse(), workspace.slug, target, holidays=holidays_of(workspace))
+    used = [t for t in lift_tests if t.channel in table["spend"]]
     progress(0.15, "fitting the model")
-    model = MarketingMixModel().fit(
+    model = MarketingMixModel(lift_tests=used).fit(
         table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
     )
     progress(0.8, "computing the response curves")
     results = analysis.fit_results(model, table["dates"][-1])
+    results["lift_tests"] = [vars(t) | {"used": t in used} for t in lift_tests]
     progress(0.95, "saving")
     return _dump(model), results
 

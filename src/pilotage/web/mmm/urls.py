@@ -7,4 +7,10 @@ urlpatterns = [
     path("w/<slug:slug>/mmm/fit/", views.start, name="mmm_fit"),
     path("w/<slug:slug>/mmm/scenarios/", views.scenarios, name="mmm_scenarios"),
     path("w/<slug:slug>/mmm/scenarios/apply/", views.apply, name="mmm_apply"),
+    path("w/<slug:slug>/mmm/lift-tests/", views.lift_tests, name="mmm_lift_tests"),
+    path(
+        "w/<slug:slug>/mmm/lift-tests/<int:pk>/delete/",
+        views.delete_lift_test,
+        name="mmm_lift_test_delete",
+    ),
 ]

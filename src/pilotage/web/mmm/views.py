@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,8 +13,14 @@ from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
 from pilotage.web.mmm import services
-from pilotage.web.mmm.forms import DEFAULT_CONFIDENCE, DEFAULT_RAMP, DEFAULT_WEEKS, ScenarioForm
-from pilotage.web.mmm.models import MmmFit
+from pilotage.web.mmm.forms import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RAMP,
+    DEFAULT_WEEKS,
+    LiftTestForm,
+    ScenarioForm,
+)
+from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
 from pilotage.web.mmm.presentation import fit_context, scenario_context
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES
@@ -76,3 +83,35 @@ def apply(request: HttpRequest) -> HttpResponse:
 def _form(data, channels: tuple[str, ...]) -> ScenarioForm:
     opening = {"weeks": DEFAULT_WEEKS, "max_change": DEFAULT_RAMP, "confidence": DEFAULT_CONFIDENCE}
     return ScenarioForm(data or opening, channels=channels)
+
+
+@workspace_view(financials=True)
+def lift_tests(request: HttpRequest) -> HttpResponse:
+    """The lift tests that calibrate the next fits; editors add and remove them."""
+    workspace = request.workspace
+    channels = services.spend_channels(workspace)
+    form = LiftTestForm(channels=channels)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied
+        form = LiftTestForm(request.POST, channels=channels)
+        if form.is_valid():
+            services.add_lift_test(workspace, request.user, **form.cleaned_data)
+            messages.success(request, _("Lift test saved: the next fit will use it."))
+            return redirect("mmm_lift_tests", workspace.slug)
+    target = services.target_for(workspace)
+    context = {
+        "form": form,
+        "tests": MmmLiftTest.objects.filter(workspace=workspace),
+        "outcome": _("leads") if target == MmmTarget.LEADS else _("revenue"),
+    }
+    return render(request, "mmm/lift_tests.html", context, status=400 if form.errors else 200)
+
+
+@workspace_view(*EDITOR_ROLES)
+@require_POST
+def delete_lift_test(request: HttpRequest, pk: int) -> HttpResponse:
+    test = get_object_or_404(MmmLiftTest, pk=pk, workspace=request.workspace)
+    services.delete_lift_test(test, request.user)
+    messages.success(request, _("Lift test removed."))
+    return redirect("mmm_lift_tests", request.workspace.slug)

@@ -1,0 +1,121 @@
+"""Lift tests entered on the budget-allocation pages calibrate the next fit of the model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from pilotage.models.mmm import MarketingMixModel
+from pilotage.web.mmm.models import MmmFit, MmmLiftTest
+from pilotage.web.workspaces.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+CHANNEL = "Paid search"
+
+
+def page(personas):
+    return reverse("mmm_lift_tests", args=[personas.workspace.slug])
+
+
+def entry(**changes):
+    return {
+        "channel": CHANNEL,
+        "weeks": "4",
+        "extra_spend": "20000",
+        "extra_outcome": "90000",
+        "standard_error": "9000",
+        "source": "Geo test, Hauts-de-France, March",
+    } | changes
+
+
+@pytest.mark.parametrize(
+    ("persona", "read", "write"),
+    [
+        ("owner", 200, 302),
+        ("manager", 200, 302),
+        ("viewer", 200, 403),
+        ("agency", 403, 403),
+        ("outsider", 404, 404),
+    ],
+)
+def test_who_reads_and_enters_lift_tests(client, personas, persona, read, write):
+    client.force_login(getattr(personas, persona))
+    assert client.get(page(personas)).status_code == read
+    assert client.post(page(personas), entry()).status_code == write
+    assert MmmLiftTest.objects.count() == (1 if write == 302 else 0)
+
+
+def test_a_lift_test_is_saved_listed_audited_and_removed(client, personas):
+    client.force_login(personas.manager)
+    response = client.post(page(personas), entry())
+    assert response.status_code == 302
+    test = MmmLiftTest.objects.get()
+    assert (test.channel, test.weeks, test.workspace) == (CHANNEL, 4, personas.workspace)
+    assert float(test.extra_outcome) == 90_000 and test.created_by == personas.manager
+    html = client.get(page(personas)).content.decode()
+    assert f'data-channel="{CHANNEL}"' in html and "Geo test, Hauts-de-France" in html
+    assert AuditEvent.objects.filter(action="create", object_type__contains="lift").exists()
+    delete = reverse("mmm_lift_test_delete", args=[personas.workspace.slug, test.pk])
+    client.force_login(personas.viewer)
+    assert client.post(delete).status_code == 403
+    client.force_login(personas.owner)
+    assert client.post(delete).status_code == 302
+    assert not MmmLiftTest.objects.exists()
+    assert AuditEvent.objects.filter(action="delete", object_type__contains="lift").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"channel": "Radio"}, "channel"),  # no spend on it in the warehouse
+        ({"standard_error": "0"}, "standard_error"),
+        ({"extra_spend": "-5"}, "extra_spend"),
+        ({"weeks": "0"}, "weeks"),
+    ],
+)
+def test_a_bad_entry_is_refused_and_says_why(client, personas, changes, field):
+    client.force_login(personas.owner)
+    response = client.post(page(personas), entry(**changes))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not MmmLiftTest.objects.exists()
+
+
+def _predicted_lift(model: MarketingMixModel, extra: float, weeks: int) -> float:
+    now = model.current_allocation(weeks)
+    more = {**now, CHANNEL: now[CHANNEL] + extra}
+    return model.outcome(more, weeks) - model.outcome(now, weeks)
+
+
+def _load(doc: dict, tmp_path) -> MarketingMixModel:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return MarketingMixModel.load(path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_fit_is_calibrated_by_the_lift_tests(client, personas, industrie_fit, tmp_path):
+    plain = _load(industrie_fit[0], tmp_path)
+    extra, weeks = 0.3 * plain.current_allocation(4)[CHANNEL], 4
+    before = _predicted_lift(plain, extra, weeks)
+    measured = 2 * before  # the test says the channel does twice what the data alone says
+    client.force_login(personas.owner)
+    values = {"extra_spend": f"{extra:.2f}", "extra_outcome": f"{measured:.2f}"}
+    client.post(page(personas), entry(**values, standard_error=f"{0.05 * measured:.2f}"))
+    client.post(page(personas), entry(channel="Trade shows"))
+    MmmLiftTest.objects.filter(channel="Trade shows").update(channel="Radio")  # spend gone since
+    client.post(reverse("mmm_fit", args=[personas.workspace.slug]))
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
+    fit = MmmFit.objects.get()
+    assert fit.status == "done", fit.step
+    used = {t["channel"]: t["used"] for t in fit.results["lift_tests"]}
+    assert used == {CHANNEL: True, "Radio": False}
+    calibrated = _load(fit.model, tmp_path)
+    after = _predicted_lift(calibrated, extra, weeks)
+    assert abs(after - measured) < 0.5 * abs(before - measured)
+    html = client.get(reverse("mmm", args=[personas.workspace.slug])).content.decode()
+    assert 'id="fit-lift-tests"' in html and "not used" in html
