@@ -137,9 +137,17 @@ def test_impossible_bounds_are_explained(client, personas, fitted):
 
 def test_applying_creates_one_draft_budget_that_adds_up(client, personas, fitted):
     client.force_login(personas.manager)
-    scenario = client.get(url("mmm_scenarios", personas)).context
+    shown = client.get(url("mmm_scenarios", personas))
+    scenario = shown.context
     total = Decimal(str(scenario["total"])).quantize(Decimal("0.01"))
-    response = client.post(url("mmm_apply", personas), {"weeks": 13, "total": str(total)})
+    # the apply button posts the page's settings back (its 30% ramp and 90% confidence)
+    html = shown.content.decode()
+    assert '<input type="hidden" name="max_change" value="30">' in html
+    assert '<input type="hidden" name="confidence" value="90">' in html
+    settings = {"max_change": "30", "confidence": "90"}
+    response = client.post(
+        url("mmm_apply", personas), {"weeks": 13, "total": str(total), **settings}
+    )
     budget = Budget.objects.get(workspace=personas.workspace)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/budget/?version={budget.pk}")
@@ -148,18 +156,21 @@ def test_applying_creates_one_draft_budget_that_adds_up(client, personas, fitted
     assert budget.year == start.year and "(recommended)" in budget.name
     lines = list(budget.lines.all())
     assert sum(line.planned for line in lines) == total
+    for channel, amount in scenario["recommended"].allocation.items():  # what the page showed
+        planned = sum(line.planned for line in lines if line.channel == channel)
+        assert planned == Decimal(str(round(amount, 2))), channel
     assert {line.month for line in lines} == {9, 10, 11, 12}  # 28 Sep – 27 Dec 2026
     assert AuditEvent.objects.filter(
         workspace=personas.workspace, object_id=str(budget.pk), actor=personas.manager
     ).exists()
     # the edited scenario: its own total
-    # the form posts what the page showed, its 30% ramp limit included
+    # the form posts what the page showed, its settings included
     data = {
         "weeks": 13,
         "total": str(total),
         "kind": "edited",
         "amount_0": "1000.01",
-        "max_change": "30",
+        **settings,
     }
     client.post(url("mmm_apply", personas), data)
     edited = Budget.objects.get(workspace=personas.workspace, name__contains="edited")

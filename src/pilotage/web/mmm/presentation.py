@@ -114,6 +114,10 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
     total = round(sum(current.values()), 2) if total is None else float(total)
     minimum, maximum = form.per_channel("min"), form.per_channel("max")
     context.update(weeks=weeks, total=total, start=services.horizon_start(fit))
+    # what the apply buttons post back, so the budget gets the recommendation the page shows
+    context["settings"] = {
+        key: form.cleaned_data.get(key) for key in ("max_change", "confidence", "cautious")
+    }
     try:
         change = form.cleaned_data.get("max_change")
         sure = form.cleaned_data.get("confidence")
