@@ -119,3 +119,28 @@ def test_the_next_fit_is_calibrated_by_the_lift_tests(client, personas, industri
     assert abs(after - measured) < 0.5 * abs(before - measured)
     html = client.get(reverse("mmm", args=[personas.workspace.slug])).content.decode()
     assert 'id="fit-lift-tests"' in html and "not used" in html
+
+
+def test_it_suggests_the_channels_the_model_knows_least(client, personas, fitted):
+    client.force_login(personas.viewer)
+    response = client.get(page(personas))
+    suggestions = response.context["suggestions"]
+    channels = fitted.results["channels"]
+    spending = [c for c, r in channels.items() if r["current_weekly_spend"] > 0]
+    spread = {c: channels[c]["roi_high"] / channels[c]["roi_low"] for c in spending}
+    expected = sorted(spending, key=lambda c: -spread[c])[:3]
+    assert [s["channel"] for s in suggestions] == expected
+    idle = [c for c in channels if c not in spending]  # e.g. no trade show in the last weeks
+    assert idle and not {s["channel"] for s in suggestions} & set(idle)
+    html = response.content.decode()
+    assert 'id="test-suggestions"' in html
+    for channel in expected:
+        assert f'<li data-channel="{channel}">' in html
+
+
+def test_no_suggestion_without_a_usable_model(client, personas):
+    client.force_login(personas.owner)
+    response = client.get(page(personas))
+    assert response.context["suggestions"] == [] and 'id="test-suggestions"' not in (
+        response.content.decode()
+    )

@@ -171,3 +171,25 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
         value_title=_("Spend over the horizon"),
     )
     return context
+
+
+SUGGESTIONS = 3
+
+
+def test_suggestions(fit: MmmFit) -> list[dict[str, Any]]:
+    """The channels a lift test would teach the model most about: those spending now whose ROI
+    is the least certain (the widest ratio of the 90% interval's ends), at most three."""
+    k = units(fit)["scale"]
+    rows = [
+        {
+            "channel": name,
+            "roi_low": r["roi_low"] * k,
+            "roi_high": r["roi_high"] * k,
+            "spread": r["roi_high"] / max(r["roi_low"], 1e-12),
+            "weekly_spend": r["current_weekly_spend"],
+        }
+        for name, r in fit.results.get("channels", {}).items()
+        if r.get("current_weekly_spend", 0) > 0
+    ]
+    rows.sort(key=lambda row: -row["spread"])
+    return rows[:SUGGESTIONS]

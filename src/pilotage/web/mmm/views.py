@@ -21,7 +21,7 @@ from pilotage.web.mmm.forms import (
     ScenarioForm,
 )
 from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
-from pilotage.web.mmm.presentation import fit_context, scenario_context
+from pilotage.web.mmm.presentation import fit_context, scenario_context, test_suggestions, units
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES
 
@@ -100,7 +100,10 @@ def lift_tests(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Lift test saved: the next fit will use it."))
             return redirect("mmm_lift_tests", workspace.slug)
     target = services.target_for(workspace)
+    fit = services.latest_usable_fit(workspace)
     context = {
+        "suggestions": test_suggestions(fit) if fit else [],
+        "units": units(fit) if fit else None,
         "form": form,
         "tests": MmmLiftTest.objects.filter(workspace=workspace),
         "outcome": _("leads") if target == MmmTarget.LEADS else _("revenue"),
