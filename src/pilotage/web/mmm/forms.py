@@ -13,7 +13,7 @@ DEFAULT_WEEKS = 13
 DEFAULT_RAMP = Decimal(30)
 # ... and a confidence rule: the recommendation goes only as far from the current split as beats
 # it in 90% of the model's draws. With both, 2 markets of 32 lose in truth (by at most 1%);
-# without either, 16 (docs/allocation.md).
+# without either, 15 (docs/allocation.md).
 DEFAULT_CONFIDENCE = Decimal(90)
 
 
