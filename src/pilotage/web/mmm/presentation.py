@@ -176,7 +176,7 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
 SUGGESTIONS = 3
 
 
-def test_suggestions(fit: MmmFit) -> list[dict[str, Any]]:
+def lift_test_suggestions(fit: MmmFit) -> list[dict[str, Any]]:
     """The channels a lift test would teach the model most about: those spending now whose ROI
     is the least certain (the widest ratio of the 90% interval's ends), at most three."""
     k = units(fit)["scale"]

@@ -21,7 +21,12 @@ from pilotage.web.mmm.forms import (
     ScenarioForm,
 )
 from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
-from pilotage.web.mmm.presentation import fit_context, scenario_context, test_suggestions, units
+from pilotage.web.mmm.presentation import (
+    fit_context,
+    lift_test_suggestions,
+    scenario_context,
+    units,
+)
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES
 
@@ -102,7 +107,7 @@ def lift_tests(request: HttpRequest) -> HttpResponse:
     target = services.target_for(workspace)
     fit = services.latest_usable_fit(workspace)
     context = {
-        "suggestions": test_suggestions(fit) if fit else [],
+        "suggestions": lift_test_suggestions(fit) if fit else [],
         "units": units(fit) if fit else None,
         "form": form,
         "tests": MmmLiftTest.objects.filter(workspace=workspace),
