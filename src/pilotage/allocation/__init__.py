@@ -3,10 +3,13 @@
 :func:`optimize` splits a total budget over a model's channels to maximise the predicted
 outcome (or a cautious lower quantile of it) under per-channel minimums and maximums, a ramp
 limit and an extrapolation guard; the model only needs the small
-:class:`~pilotage.allocation.response.ResponseModel` interface. See ``docs/allocation.md``.
+:class:`~pilotage.allocation.response.ResponseModel` interface. Its warnings and errors come
+in English and French (:class:`~pilotage.allocation.messages.Message`). See
+``docs/allocation.md``.
 """
 
 from pilotage.allocation.constraints import AllocationError
+from pilotage.allocation.messages import Message
 from pilotage.allocation.optimize import optimize
 from pilotage.allocation.response import ChannelCurves, ResponseModel
 from pilotage.allocation.result import Allocation, Interval
@@ -16,6 +19,7 @@ __all__ = [
     "AllocationError",
     "ChannelCurves",
     "Interval",
+    "Message",
     "ResponseModel",
     "optimize",
 ]

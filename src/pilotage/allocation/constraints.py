@@ -18,16 +18,31 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pilotage.allocation.messages import Amount, Message, Share, amount_text
 from pilotage.allocation.response import ResponseModel
 
 
 class AllocationError(ValueError):
-    """The constraints cannot all hold; the message names them and says what would fix it."""
+    """The constraints cannot all hold; the message names them and says what would fix it.
+
+    ``str(error)`` is the English text; ``error.message`` the structured :class:`Message`,
+    and ``error.text("fr")`` the text in another language."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.text("en"))
+
+    def text(self, language: str = "en") -> str:
+        """The message in ``language`` ("fr…" → French, anything else → English)."""
+        return self.message.text(language)
+
+    def __reduce__(self):  # pickles with its message, not with the English text
+        return (type(self), (self.message,))
 
 
 def money(value: float) -> str:
-    """``12,345.67`` — amounts in messages."""
-    return f"{value:,.2f}"
+    """``12,345.67`` — amounts in English messages (:class:`Amount` renders them per language)."""
+    return amount_text(value)
 
 
 def to_cents(value: float) -> int:
@@ -36,31 +51,45 @@ def to_cents(value: float) -> int:
 
 @dataclass
 class Bounds:
-    """Floors and ceilings per channel in cents, and the plain-words reason for each."""
+    """Floors and ceilings per channel in cents, and the reason for each.
+
+    Reasons and ``notes`` (warnings) are :class:`Message` objects: ``.text(language)`` renders
+    them, ``str()`` in English."""
 
     low: dict[str, int]
     high: dict[str, int]
-    low_reason: dict[str, str] = field(default_factory=dict)
-    high_reason: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    low_reason: dict[str, Message] = field(default_factory=dict)
+    high_reason: dict[str, Message] = field(default_factory=dict)
+    notes: list[Message] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes in English."""
+        return [note.text("en") for note in self.notes]
 
     def euros(self) -> dict[str, tuple[float, float]]:
         return {c: (self.low[c] / 100, self.high[c] / 100) for c in self.low}
 
 
+_SETTINGS = {"minimum", "maximum", "current"}
+
+
 def _check_channels(name: str, values: Mapping[str, float] | None, channels: tuple[str, ...]):
     if not values:
         return
+    setting = Message(f"setting_{name}") if name in _SETTINGS else name
     unknown = sorted(set(values) - set(channels))
     if unknown:
         raise AllocationError(
-            f"{name} names unknown channel(s) {', '.join(unknown)}; "
-            f"the model's channels are {', '.join(channels)}."
+            Message(
+                "unknown_channels",
+                {"name": setting, "unknown": ", ".join(unknown), "channels": ", ".join(channels)},
+            )
         )
     for channel, value in values.items():
         if not math.isfinite(value) or value < 0:
             raise AllocationError(
-                f"{name} for {channel} is {value}; it must be a non-negative amount."
+                Message("negative_amount", {"name": setting, "channel": channel, "value": value})
             )
 
 
@@ -84,25 +113,45 @@ def build_bounds(
     bounds = Bounds(low={}, high={})
     for c in channels:
         low, high = float(minimum.get(c, 0.0)), float(maximum.get(c, math.inf))
-        low_why = f"minimum {money(low)} for {c}" if c in minimum else f"{c} cannot go below 0"
-        high_why = f"maximum {money(high)} for {c}" if c in maximum else ""
+        low_why = (
+            Message("reason_minimum", {"amount": Amount(low), "channel": c})
+            if c in minimum
+            else Message("reason_zero", {"channel": c})
+        )
+        # no maximum: the ceiling is the total
+        high_why = (
+            Message("reason_maximum", {"amount": Amount(high), "channel": c})
+            if c in maximum
+            else Message("reason_unset")
+        )
         if low > high:
             raise AllocationError(
-                f"{c}: its minimum {money(low)} is above its maximum {money(high)}. "
-                "Set the minimum at most equal to the maximum (equal for a booked amount)."
+                Message(
+                    "minimum_above_maximum",
+                    {"channel": c, "low": Amount(low), "high": Amount(high)},
+                )
             )
         if max_change is not None:
             now = float(current.get(c, 0.0))
             floor, ceiling = now * (1 - max_change), now * (1 + max_change)
-            ramp = (
-                f"ramp limit for {c}: at most ±{max_change:.0%} of its current {money(now)}, "
-                f"so between {money(max(floor, 0.0))} and {money(ceiling)}"
+            ramp = Message(
+                "reason_ramp",
+                {
+                    "channel": c,
+                    "change": Share(max_change),
+                    "now": Amount(now),
+                    "floor": Amount(max(floor, 0.0)),
+                    "ceiling": Amount(ceiling),
+                },
             )
             if floor > high or ceiling < low:
-                clash = f"maximum {money(high)}" if floor > high else f"minimum {money(low)}"
+                clash = (
+                    Message("bound_maximum", {"amount": Amount(high)})
+                    if floor > high
+                    else Message("bound_minimum", {"amount": Amount(low)})
+                )
                 raise AllocationError(
-                    f"{c}: the {ramp}, which its {clash} rules out. "
-                    "Loosen the ramp limit or change that bound."
+                    Message("ramp_clash", {"channel": c, "ramp": ramp, "bound": clash})
                 )
             if floor > low:
                 low, low_why = floor, ramp
@@ -111,14 +160,22 @@ def build_bounds(
         if guard == "cap":
             top = float(model.spend_range(c)[1])
             cap = guard_factor * top * weeks
-            cap_why = (
-                f"extrapolation cap for {c}: {guard_factor:g}× the highest weekly spend in the "
-                f"data ({money(top)} a week), so at most {money(cap)} over {weeks} weeks"
+            cap_why = Message(
+                "reason_cap",
+                {
+                    "channel": c,
+                    "factor": float(guard_factor),
+                    "top": Amount(top),
+                    "cap": Amount(cap),
+                    "weeks": weeks,
+                },
             )
             if cap < low:
-                bounds.warnings.append(
-                    f"{c}: the {low_why} is above its {cap_why}; the {low_why.split(' for ')[0]} "
-                    "is kept and the model extrapolates there."
+                bounds.notes.append(
+                    Message(
+                        "cap_below_floor",
+                        {"channel": c, "floor": low_why, "cap": cap_why, "kept": _kept(low_why)},
+                    )
                 )
             elif cap < high:
                 high, high_why = cap, cap_why
@@ -126,28 +183,47 @@ def build_bounds(
         high_c = total_cents if math.isinf(high) else math.floor(round(high * 100, 6))
         if low_c > high_c:  # only when rounding to cents leaves no whole cent in between
             raise AllocationError(
-                f"{c}: no amount in whole cents lies between its floor ({low_why}) and its "
-                f"ceiling ({high_why})."
+                Message("no_whole_cent", {"channel": c, "floor": low_why, "ceiling": high_why})
             )
         bounds.low[c], bounds.high[c] = low_c, high_c
-        bounds.low_reason[c], bounds.high_reason[c] = low_why, high_why or "no maximum"
+        bounds.low_reason[c] = low_why
+        bounds.high_reason[c] = (
+            Message("reason_none") if high_why.code == "reason_unset" else high_why
+        )
 
     total = total_cents / 100
     floors = sum(bounds.low.values())
     if floors > total_cents:
-        reasons = "; ".join(bounds.low_reason[c] for c in channels if bounds.low[c] > 0)
         raise AllocationError(
-            f"The floors add up to {money(floors / 100)}, more than the total budget of "
-            f"{money(total)} ({reasons}). Lower a minimum, loosen the ramp limit or raise the "
-            "total."
+            Message(
+                "floors_above_total",
+                {
+                    "floors": Amount(floors / 100),
+                    "total": Amount(total),
+                    "reasons": [bounds.low_reason[c] for c in channels if bounds.low[c] > 0],
+                },
+            )
         )
     ceilings = sum(bounds.high.values())
     if ceilings < total_cents:
-        reasons = "; ".join(f"{bounds.high_reason[c]}" for c in channels)
-        hint = ", use guard='warn'" if guard == "cap" else ""
         raise AllocationError(
-            f"The channels cannot absorb the total budget of {money(total)}: their ceilings add "
-            f"up to {money(ceilings / 100)} ({reasons}). Raise a maximum, loosen the ramp "
-            f"limit{hint} or lower the total."
+            Message(
+                "ceilings_below_total",
+                {
+                    "total": Amount(total),
+                    "ceilings": Amount(ceilings / 100),
+                    "reasons": [bounds.high_reason[c] for c in channels],
+                    "hint": Message("hint_guard_warn") if guard == "cap" else "",
+                },
+            )
         )
     return bounds
+
+
+def _kept(floor: Message) -> Message:
+    """What a floor above the extrapolation cap keeps: "minimum 50,000.00", "ramp limit"."""
+    if floor.code == "reason_minimum":
+        return Message("kept_minimum", {"amount": floor.params["amount"]})
+    if floor.code == "reason_ramp":
+        return Message("kept_ramp")
+    return floor

@@ -12,7 +12,8 @@ from typing import Literal
 
 import numpy as np
 
-from pilotage.allocation.constraints import AllocationError, build_bounds, money, to_cents
+from pilotage.allocation.constraints import AllocationError, build_bounds, to_cents
+from pilotage.allocation.messages import Amount, Message, Share
 from pilotage.allocation.response import ChannelCurves, ResponseModel
 from pilotage.allocation.result import Allocation, Interval
 from pilotage.allocation.solver import (
@@ -69,9 +70,7 @@ def optimize(
     channels = tuple(model.channels)
     _check_settings(total, weeks, max_change, objective, quantile, guard, guard_factor, channels)
     if confidence is not None and not 0 < confidence < 1:
-        raise AllocationError(
-            f"confidence is {confidence}; it must lie between 0 and 1 (e.g. 0.9 for 90%)."
-        )
+        raise AllocationError(Message("bad_confidence", {"value": confidence}))
     total_cents = to_cents(total)
     total = total_cents / 100
     weeks = int(weeks)
@@ -87,7 +86,7 @@ def optimize(
         guard=guard,
         guard_factor=guard_factor,
     )
-    warnings = list(bounds.warnings)
+    notes = list(bounds.notes)
     current = {c: float(given.get(c, 0.0)) for c in channels}
     low = {c: bounds.low[c] / 100 for c in channels}
     high = {c: bounds.high[c] / 100 for c in channels}
@@ -107,11 +106,7 @@ def optimize(
     bent = [c for c in channels if not curves.is_concave(c, low[c], high[c])]
     reference = in_cents(fit_to_total(current, low, high, total))
     if bent:
-        warnings.append(
-            f"The response curve of {', '.join(bent)} is not concave (S-shaped) on the allowed "
-            "range: equal marginal returns may not be the best split, so a grid search over "
-            "all splits and a local search were run too."
-        )
+        notes.append(Message("not_concave", {"channels": ", ".join(bent)}))
     starts = [best, reference]
     if bent:
         starts.insert(0, grid_search(curves, low, high, total))
@@ -122,19 +117,16 @@ def optimize(
     kept_current = score(best) < score(reference)
     if kept_current:
         best = reference
-        warnings.append(
-            "No allocation predicted better than the current mix was found under these "
-            "constraints, so the current mix (rescaled to the total) is kept."
-        )
+        notes.append(Message("kept_current"))
     elif confidence is not None:
         step = _confident_step(model, weeks, reference, best, confidence)
         if step < 1:
             moved = {c: reference[c] + step * (best[c] - reference[c]) for c in channels}
             best = in_cents(moved) if step > 0 else reference
             kept_current = step == 0
-            warnings.append(_confidence_note(step, confidence))
+            notes.append(_confidence_note(step, confidence))
     if guard == "warn":
-        warnings.extend(_extrapolation_warnings(model, best, weeks, guard_factor))
+        notes.extend(_extrapolation_warnings(model, best, weeks, guard_factor))
 
     best_draws = model.outcome_draws(best, weeks, DRAWS)
     current_draws = model.outcome_draws(current, weeks, DRAWS)
@@ -151,9 +143,10 @@ def optimize(
         uplift=Interval.from_draws(best_mean - current_mean, best_draws - current_draws),
         marginal_roi={c: curves.marginal(c, best[c]) for c in channels},
         bounds=bounds.euros(),
-        warnings=tuple(warnings),
+        warnings=tuple(note.text("en") for note in notes),
         kept_current=kept_current,
         chance_better=float(np.mean(best_draws > reference_draws)),
+        notes=tuple(notes),
     )
 
 
@@ -174,52 +167,42 @@ def _confident_step(
     return 0.0
 
 
-def _confidence_note(step: float, confidence: float) -> str:
+def _confidence_note(step: float, confidence: float) -> Message:
     if step == 0:
-        return (
-            f"No change to the current mix beats it in {confidence:.0%} of the model's draws, "
-            "so the current mix (rescaled to the total) is kept: the model is not sure enough "
-            "of any move (run a test, or lower the confidence)."
-        )
-    return (
-        f"The best split beats the current one in fewer than {confidence:.0%} of the model's "
-        f"draws, so the recommendation goes {step:.0%} of the way to it, where it does."
-    )
+        return Message("confidence_kept", {"confidence": Share(confidence)})
+    return Message("confidence_partial", {"confidence": Share(confidence), "step": Share(step)})
 
 
 def _check_settings(total, weeks, max_change, objective, quantile, guard, guard_factor, channels):
     if not channels:
-        raise AllocationError("The model has no channels to allocate the budget to.")
+        raise AllocationError(Message("no_channels"))
     if not math.isfinite(total) or total < 0:
-        raise AllocationError(f"The total budget is {total}; it must be a non-negative amount.")
+        raise AllocationError(Message("bad_total", {"value": total}))
     if int(weeks) != weeks or weeks < 1:
-        raise AllocationError(f"The horizon is {weeks} weeks; it must be a whole number ≥ 1.")
+        raise AllocationError(Message("bad_weeks", {"value": weeks}))
     if max_change is not None and not (max_change >= 0 and math.isfinite(max_change)):
-        raise AllocationError(
-            f"max_change is {max_change}; it must be a fraction ≥ 0 (0.2 for ±20%)."
-        )
+        raise AllocationError(Message("bad_max_change", {"value": max_change}))
     if objective not in ("mean", "quantile"):
-        raise AllocationError(f"objective is {objective!r}; use 'mean' or 'quantile'.")
+        raise AllocationError(Message("bad_objective", {"value": objective}))
     if not 0 < quantile < 1:
-        raise AllocationError(f"quantile is {quantile}; it must lie between 0 and 1 (e.g. 0.1).")
+        raise AllocationError(Message("bad_quantile", {"value": quantile}))
     if guard not in ("warn", "cap"):
-        raise AllocationError(f"guard is {guard!r}; use 'warn' or 'cap'.")
+        raise AllocationError(Message("bad_guard", {"value": guard}))
     if not guard_factor > 0:
-        raise AllocationError(f"guard_factor is {guard_factor}; it must be positive (e.g. 1.5).")
+        raise AllocationError(Message("bad_guard_factor", {"value": guard_factor}))
 
 
 def _extrapolation_warnings(
     model: ResponseModel, spend: Vector, weeks: int, factor: float
-) -> list[str]:
+) -> list[Message]:
     found = []
     for c, amount in spend.items():
         top = float(model.spend_range(c)[1])
         weekly = amount / weeks
         if weekly > factor * top + 0.005:
-            ratio = f"{weekly / top:.1f}× the" if top > 0 else "above the"
-            found.append(
-                f"{c}: {money(weekly)} a week is {ratio} highest weekly spend in the data "
-                f"({money(top)}); the model extrapolates there, so treat its prediction with "
-                "caution (guard='cap' forbids it)."
-            )
+            where = {"channel": c, "weekly": Amount(weekly), "top": Amount(top)}
+            if top > 0:
+                found.append(Message("extrapolation", {**where, "ratio": weekly / top}))
+            else:
+                found.append(Message("extrapolation_no_data", where))
     return found

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from pilotage.allocation.messages import Message
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -35,6 +37,10 @@ class Allocation:
     ``kept_current`` is true when the optimiser found nothing better than the current mix
     rescaled to the total, which is then returned (see ``warnings``). ``chance_better`` is the
     share of the posterior draws in which the allocation beats that rescaled current mix.
+
+    ``warnings`` are in English (the command line's JSON); ``notes`` are the same warnings as
+    :class:`~pilotage.allocation.messages.Message` objects, and ``warnings_in("fr")`` renders
+    them in another language.
     """
 
     allocation: dict[str, float]
@@ -50,14 +56,22 @@ class Allocation:
     warnings: tuple[str, ...]
     kept_current: bool
     chance_better: float = 0.0
+    notes: tuple[Message, ...] = ()
 
     def weekly(self) -> dict[str, float]:
         """The recommended spend per week and channel."""
         return {c: x / self.weeks for c, x in self.allocation.items()}
 
+    def warnings_in(self, language: str = "en") -> tuple[str, ...]:
+        """The warnings in ``language`` ("fr…" → French, anything else → English)."""
+        if not self.notes:  # built without structured notes: only the English text is known
+            return self.warnings
+        return tuple(note.text(language) for note in self.notes)
+
     def as_dict(self) -> dict[str, Any]:
-        """Plain JSON types only (tuples become lists)."""
+        """Plain JSON types only (tuples become lists; ``notes`` as ``{"code", "params"}``)."""
         data = asdict(self)
         data["bounds"] = {c: list(b) for c, b in self.bounds.items()}
         data["warnings"] = list(self.warnings)
+        data["notes"] = [note.as_dict() for note in self.notes]
         return data

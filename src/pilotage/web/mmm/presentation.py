@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pilotage.allocation import AllocationError, optimize
@@ -103,8 +104,13 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
     return context
 
 
-def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) -> dict[str, Any]:
-    """Current, recommended and edited allocations over the horizon, with their predictions."""
+def scenario_context(
+    fit: MmmFit, model: MarketingMixModel, form: ScenarioForm, language: str | None = None
+) -> dict[str, Any]:
+    """Current, recommended and edited allocations over the horizon, with their predictions.
+
+    The optimiser's warnings and errors are in ``language`` (the active one by default)."""
+    language = language or get_language() or "en"
     context: dict[str, Any] = {"fit": fit, "form": form, "units": units(fit)}
     if not form.is_valid():
         return context
@@ -132,7 +138,7 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
             confidence=None if sure is None else float(sure) / 100,
         )
     except AllocationError as exc:
-        context["error"] = str(exc)
+        context["error"] = exc.text(language)
         plan = None
     proposed = plan.allocation if plan else current
     edited = {c: round(proposed[c], 2) for c in model.channels}
@@ -142,7 +148,7 @@ def scenario_context(fit: MmmFit, model: MarketingMixModel, form: ScenarioForm) 
         analysis.evaluate(model, plan.allocation, weeks, current) if plan else None
     )
     context["edited"] = analysis.evaluate(model, edited, weeks, current)
-    context["warnings"] = plan.warnings if plan else ()
+    context["warnings"] = plan.warnings_in(language) if plan else ()
     context["rows"] = [
         {
             "i": i,

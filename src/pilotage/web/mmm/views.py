@@ -58,7 +58,8 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         return render(request, "mmm/scenarios.html", {"fit": None})
     model = services.load_model(fit)
     form = _form(request.GET if "weeks" in request.GET else None, model.channels)
-    return render(request, "mmm/scenarios.html", scenario_context(fit, model, form))
+    context = scenario_context(fit, model, form, _language())
+    return render(request, "mmm/scenarios.html", context)
 
 
 @workspace_view(*EDITOR_ROLES)
@@ -70,7 +71,8 @@ def apply(request: HttpRequest) -> HttpResponse:
         raise Http404("No usable model")
     model = services.load_model(fit)
     kind = "edited" if request.POST.get("kind") == "edited" else "recommended"
-    context = scenario_context(fit, model, _form(request.POST, model.channels))
+    language = _language()
+    context = scenario_context(fit, model, _form(request.POST, model.channels), language)
     chosen = context.get(kind)
     if chosen is None:
         return render(request, "mmm/scenarios.html", context, status=400)
@@ -79,10 +81,18 @@ def apply(request: HttpRequest) -> HttpResponse:
             fit, chosen.allocation, context["weeks"], kind, actor=request.user
         )
     except (services.ScenarioError, AllocationError) as exc:
-        messages.error(request, str(exc))
+        # the optimiser's errors are rendered in the request's language; ours already are
+        messages.error(
+            request, exc.text(language) if isinstance(exc, AllocationError) else str(exc)
+        )
         return render(request, "mmm/scenarios.html", context, status=400)
     messages.success(request, _("Draft budget %(budget)s created.") % {"budget": budget})
     return redirect(f"{reverse('budget', args=[request.workspace.slug])}?version={budget.pk}")
+
+
+def _language() -> str:
+    """The request's language, two letters ("en", "fr")."""
+    return (get_language() or "en")[:2]
 
 
 def _form(data, channels: tuple[str, ...]) -> ScenarioForm:
