@@ -2,7 +2,8 @@
 
 On the 32 simulated markets of ``mmm_markets`` (both demo companies × demo or re-planned budgets
 × demo or flighted patterns × demo or noisy demand × 2 seeds), the model is fitted, then the
-optimiser (``pilotage.allocation.optimize``) splits the current total over the next 13 weeks.
+optimiser (``pilotage.allocation.optimize``) splits the current total over the next 13 weeks
+(and again on the model calibrated with one lift test per channel that is not event-driven).
 The **truth** judges the allocations: the simulator's own response of each channel
 (``ground_truth.json``: daily adstock, saturation and scale β), at the steady weekly pace the
 optimiser assumes — an allocation ``x_c`` over ``W`` weeks is a daily spend ``s_c = x_c / 7W``,
@@ -18,7 +19,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from mmm_markets import AXES, WEEKS, market, scenarios, true_value
+from mmm_markets import AXES, WEEKS, lift_tests, market, scenarios, true_value
 
 from pilotage.allocation import optimize
 from pilotage.models.mmm import MarketingMixModel
@@ -36,6 +37,9 @@ VARIANTS = {
     "ramp_30": {"max_change": 0.3},
     "planner": {"max_change": 0.3, "confidence": 0.9},
 }
+# the same settings on the model calibrated with one lift test per channel that is not
+# event-driven (``mmm_markets.lift_tests``): what running experiments is worth to the decision
+CALIBRATED = {"calibrated_mean": "mean", "calibrated_planner": "planner"}
 
 
 class AtMode:
@@ -94,6 +98,11 @@ def allocation_capture() -> dict:
         recommended = {
             name: _recommend(model, total, current, settings) for name, settings in VARIANTS.items()
         }
+        calibrated = MarketingMixModel(
+            holdout_weeks=0, lift_tests=lift_tests(scenario, truth, spend), **scenario.model_forms()
+        ).fit(spend, y, dates=dates)
+        for name, plain in CALIBRATED.items():
+            recommended[name] = _recommend(calibrated, total, current, VARIANTS[plain])
         model_s += time.perf_counter() - start
         start = time.perf_counter()
         best = oracle(truth, list(current), total)
@@ -111,11 +120,12 @@ def allocation_capture() -> dict:
             row[f"{name}_uplift"] = got / now - 1
             row[f"{name}_capture"] = (got - now) / achievable if achievable > 1e-3 * now else None
         markets.append(row)
-    summary = {name: _variant(markets, name) for name in VARIANTS}
+    names = [*VARIANTS, *CALIBRATED]
+    summary = {name: _variant(markets, name) for name in names}
     by_axis = {
         axis: {
             level: {
-                name: _variant([m for m in markets if m[axis] == level], name) for name in VARIANTS
+                name: _variant([m for m in markets if m[axis] == level], name) for name in names
             }
             for level in levels
         }

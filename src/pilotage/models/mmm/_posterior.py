@@ -1,9 +1,10 @@
 """The log posterior of the weekly marketing-mix model, on one unconstrained parameter vector.
 
 Layout of the vector ``z``: the linear baseline coefficients (intercept, trend per year,
-Fourier terms, controls), ``log sigma``, then per channel ``log ROI`` followed by the
-unconstrained adstock and saturation parameters. The outcome is divided by its mean and each
-channel's spend by its mean weekly spend, so the priors are scale-free.
+Fourier terms, controls), ``log sigma``, the pooled mean of the log ROIs when channels share
+one (``pool``), then per channel ``log ROI`` followed by the unconstrained adstock and
+saturation parameters. The outcome is divided by its mean and each channel's spend by its mean
+weekly spend, so the priors are scale-free.
 
 Parameterising each channel by its ROI (outcome per euro over the fit period) instead of the
 raw coefficient β makes the business prior ("between 0.5 and 3 € per €") a plain lognormal on
@@ -42,7 +43,9 @@ class ChannelSpec:
     scale: float  # mean weekly spend over the fit period
     total: float  # total spend over the fit period
     current: float  # mean weekly spend over the last 13 fit weeks
-    roi_prior: tuple[float, float]  # (mean, sd) of log ROI
+    # (mean, sd) of log ROI; for a pooled channel the mean is the pool's, a parameter
+    roi_prior: tuple[float, float]
+    pooled: bool = False
 
 
 @dataclass
@@ -57,27 +60,35 @@ class Posterior:
     baseline_prior: list[tuple[float, float]]
     max_lag: int
     lifts: list[Lift] = field(default_factory=list)
+    pool: tuple[float, float] | None = None  # (mean, sd) prior of the pooled mean of log ROI
 
     @property
     def n_linear(self) -> int:
         return self.baseline.shape[1]
 
     @property
+    def n_shared(self) -> int:
+        """Parameters before the channel blocks: linear part, log sigma and the pool mean."""
+        return self.n_linear + 1 + (self.pool is not None)
+
+    @property
     def size(self) -> int:
-        return self.n_linear + 1 + sum(len(self._block(c)) for c in self.channels)
+        return self.n_shared + sum(len(self._block(c)) for c in self.channels)
 
     def _block(self, spec: ChannelSpec) -> list[tuple[float, float]]:
         return [spec.roi_prior, *spec.adstock.prior, *spec.saturation.prior]
 
     def priors(self) -> tuple[np.ndarray, np.ndarray]:
         blocks = [*self.baseline_prior, (math.log(0.1), 1.0)]
+        if self.pool is not None:
+            blocks.append(self.pool)
         for spec in self.channels:
             blocks.extend(self._block(spec))
         mean, sd = np.array(blocks).T
         return mean, sd
 
     def channel_slices(self) -> list[slice]:
-        out, start = [], self.n_linear + 1
+        out, start = [], self.n_shared
         for spec in self.channels:
             width = len(self._block(spec))
             out.append(slice(start, start + width))
@@ -100,6 +111,7 @@ class Posterior:
         return {
             "gamma": z[: self.n_linear],
             "sigma": math.exp(float(z[self.n_linear])),
+            "roi_pool": math.exp(float(z[self.n_linear + 1])) if self.pool is not None else None,
             "channels": channels,
         }
 
@@ -157,6 +169,9 @@ class Posterior:
         resid = self.y - self.baseline @ z[: self.n_linear] - columns.sum(axis=1)
         loglik = -len(resid) * math.log(sigma) - 0.5 * float(resid @ resid) / sigma**2
         mean, sd = self._prior
+        if self.pool is not None:
+            mean = mean.copy()
+            mean[self.pooled_positions] = z[self.n_linear + 1]
         value = loglik + float(lifts.sum()) - 0.5 * float((((z - mean) / sd) ** 2).sum())
         return value if math.isfinite(value) else -np.inf
 
@@ -173,6 +188,17 @@ class Posterior:
             self._prior_cache = self.priors()
         return self._prior_cache
 
+    @property
+    def pooled_positions(self) -> list[int]:
+        """Positions of the pooled channels' log ROI in ``z``."""
+        if not hasattr(self, "_pooled_cache"):
+            self._pooled_cache = [
+                sl.start
+                for spec, sl in zip(self.channels, self.channel_slices(), strict=True)
+                if spec.pooled
+            ]
+        return self._pooled_cache
+
     def log_density(self, z: np.ndarray) -> float:
         """Log posterior (up to a constant): Gaussian likelihood, lift tests, normal priors."""
         if not np.all(np.isfinite(z)):
@@ -184,7 +210,7 @@ class Posterior:
         """Central differences, recomputing only the channel whose parameter moves."""
         columns, lifts = self._parts(z)
         g = np.empty_like(z)
-        for i in range(self.n_linear + 1):
+        for i in range(self.n_shared):
             e = np.zeros_like(z)
             e[i] = h
             g[i] = (self._combine(z + e, columns, lifts) - self._combine(z - e, columns, lifts)) / (
@@ -219,3 +245,18 @@ def lognormal_from_interval(low: float, high: float) -> tuple[float, float]:
     if not 0 < low < high:
         raise ValueError(f"an ROI prior interval needs 0 < low < high, got ({low}, {high})")
     return (math.log(low) + math.log(high)) / 2, (math.log(high) - math.log(low)) / (2 * Z90)
+
+
+def pooled_prior(low: float, high: float, correlation: float) -> tuple[tuple, float]:
+    """Split the default ROI prior into a shared mean and a spread around it.
+
+    Each pooled channel's log ROI is ``μ + τ·ε``, ``μ ~ N(m, s_μ)``: with
+    ``s_μ² = ρ·S²`` and ``τ² = (1 − ρ)·S²`` each channel keeps the marginal prior N(m, S)
+    of ``[low, high]`` while any two are correlated ``ρ`` a priori, so the channels the data
+    cannot tell apart borrow the level the data gives all of them together.
+    Returns ``((m, s_μ), τ)``.
+    """
+    if not 0 <= correlation < 1:
+        raise ValueError(f"roi_pooling must be in [0, 1), got {correlation}")
+    mean, sd = lognormal_from_interval(low, high)
+    return (mean, sd * math.sqrt(correlation)), sd * math.sqrt(1 - correlation)

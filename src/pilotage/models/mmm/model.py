@@ -23,6 +23,7 @@ from pilotage.models.mmm._posterior import (
     Posterior,
     hessian,
     lognormal_from_interval,
+    pooled_prior,
 )
 from pilotage.models.mmm.components import adstock_form, saturation_form
 from pilotage.models.mmm.report import summary_text
@@ -30,6 +31,7 @@ from pilotage.models.mmm.report import summary_text
 CURRENT_WEEKS = 13
 SATURATION_FRACTION = 0.8
 DEFAULT_ROI_INTERVAL = (0.2, 8.0)
+DEFAULT_ROI_POOLING = 0.25
 
 
 class NotConvergedError(RuntimeError):
@@ -60,6 +62,7 @@ class MarketingMixModel:
         fourier_order: int = 2,
         roi_priors: Mapping[str, tuple[float, float]] | None = None,
         default_roi_interval: tuple[float, float] = DEFAULT_ROI_INTERVAL,
+        roi_pooling: float = DEFAULT_ROI_POOLING,
         lift_tests: Sequence[Lift] = (),
         holdout_weeks: int = 13,
         n_draws: int = 1000,
@@ -72,6 +75,7 @@ class MarketingMixModel:
         self.fourier_order = fourier_order
         self.roi_priors = roi_priors
         self.default_roi_interval = default_roi_interval
+        self.roi_pooling = roi_pooling
         self.lift_tests = lift_tests
         self.holdout_weeks = holdout_weeks
         self.n_draws = n_draws
@@ -118,12 +122,22 @@ class MarketingMixModel:
         unknown = set(roi_priors) - set(names)
         if unknown:
             raise ValueError(f"roi_priors name unknown channels: {', '.join(sorted(unknown))}")
+        defaulted = [n for n in names if n not in roi_priors]
+        pool, spread = None, 0.0
+        if self.roi_pooling and len(defaulted) >= 2:
+            pool, spread = pooled_prior(*self.default_roi_interval, self.roi_pooling)
+        elif not 0 <= self.roi_pooling < 1:
+            raise ValueError(f"roi_pooling must be in [0, 1), got {self.roi_pooling}")
         specs = []
         for j, name in enumerate(names):
             col = spend[:, j]
             if col.sum() <= 0:
                 raise ValueError(f"channel {name!r} has no spend in the fit period")
             interval = roi_priors.get(name, self.default_roi_interval)
+            roi_prior = lognormal_from_interval(*interval)
+            pooled = pool is not None and name not in roi_priors
+            if pooled:
+                roi_prior = (roi_prior[0], spread)
             specs.append(
                 ChannelSpec(
                     name=name,
@@ -132,7 +146,8 @@ class MarketingMixModel:
                     scale=float(col.mean()),
                     total=float(col.sum()),
                     current=float(col[-CURRENT_WEEKS:].mean()),
-                    roi_prior=lognormal_from_interval(*interval),
+                    roi_prior=roi_prior,
+                    pooled=pooled,
                 )
             )
         for lift in self.lift_tests:
@@ -156,6 +171,7 @@ class MarketingMixModel:
             baseline_prior=prior,
             max_lag=self.max_lag,
             lifts=list(self.lift_tests),
+            pool=pool,
         )
         self.spend_ranges_ = {
             c: (float(spend[:, j].min()), float(spend[:, j].max())) for j, c in enumerate(names)
@@ -194,6 +210,8 @@ class MarketingMixModel:
             beta = fit.x[post.n_linear + j]
             roi = beta * post.y_mean * features[:, j].sum() / spec.total
             z[sl.start] = math.log(min(max(roi, 0.05), 20.0))
+        if post.pool is not None:
+            z[post.n_linear + 1] = float(np.mean(z[post.pooled_positions]))
         return z
 
     def _optimise(self) -> None:
@@ -205,18 +223,25 @@ class MarketingMixModel:
                 return 1e300, np.zeros_like(z)
             return f, -post.gradient(z)
 
-        z0 = self._start()
-        result = optimize.minimize(
-            objective,
-            z0,
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": self.max_iter, "maxfun": 4 * self.max_iter, "gtol": 1e-6},
-        )
+        def run(start: np.ndarray, ftol: float) -> optimize.OptimizeResult:
+            options = {"maxiter": self.max_iter, "maxfun": 4 * self.max_iter, "gtol": 1e-6}
+            return optimize.minimize(
+                objective, start, jac=True, method="L-BFGS-B", options=options | {"ftol": ftol}
+            )
+
+        result = run(self._start(), POLISH_FTOL[0])
+        n_iter = int(result.nit)
+        hess = -hessian(post, result.x)
+        if not _positive_definite(hess) and result.success:
+            # L-BFGS stops when f barely moves, which on a flat ridge can be short of the peak
+            # (seen: a saddle whose curvature is negative): go on from there with a tighter
+            # tolerance, which costs iterations only on the fits that need it
+            result = run(result.x, POLISH_FTOL[1])
+            n_iter += int(result.nit)
+            hess = -hessian(post, result.x)
         z = result.x
         self.optimizer_message_ = str(result.message)
-        self.n_iter_ = int(result.nit)
-        hess = -hessian(post, z)
+        self.n_iter_ = n_iter
         self.params_ = z
         self.log_posterior_ = float(post.log_density(z))
         reasons = []
@@ -225,12 +250,10 @@ class MarketingMixModel:
                 f"the optimiser stopped before reaching the best fit ({result.message}); "
                 "raise max_iter or simplify the model (fewer channels or controls)"
             )
-        try:
-            chol = np.linalg.cholesky(hess)
+        if _positive_definite(hess):
             self.covariance_ = np.linalg.inv(hess)
             self._chol = np.linalg.cholesky(self.covariance_)
-            del chol
-        except np.linalg.LinAlgError:
+        else:
             reasons.append(
                 "the fit is not a clear peak of the posterior (its curvature is not positive "
                 "in every direction), so intervals cannot be computed; some parameters are "
@@ -510,6 +533,7 @@ class MarketingMixModel:
         settings["lift_tests"] = tuple(Lift(**x) for x in settings["lift_tests"])
         settings["roi_priors"] = {k: tuple(v) for k, v in settings["roi_priors"].items()}
         settings["default_roi_interval"] = tuple(settings["default_roi_interval"])
+        settings.setdefault("roi_pooling", 0.0)  # files written before pooling existed
         model = cls(**settings)
         d = doc["data"]
         spend = {c: d["spend"][c] for c in d.get("channel_order", d["spend"])}
@@ -530,6 +554,17 @@ class MarketingMixModel:
         return model
 
 
+POLISH_FTOL = (2.2e-9, 1e-12)  # L-BFGS-B's default relative tolerance on f, then the polish
+
+
+def _positive_definite(matrix: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
 _PARAMS = (
     "adstock",
     "saturation",
@@ -537,6 +572,7 @@ _PARAMS = (
     "fourier_order",
     "roi_priors",
     "default_roi_interval",
+    "roi_pooling",
     "lift_tests",
     "holdout_weeks",
     "n_draws",
