@@ -11,6 +11,7 @@ from django.urls import reverse
 from pilotage.models.mmm import MarketingMixModel
 from pilotage.web.mmm.models import MmmFit, MmmLiftTest
 from pilotage.web.workspaces.models import AuditEvent
+from pilotage.web.workspaces.services import create_workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,14 @@ def test_no_suggestion_without_a_usable_model(client, personas):
     assert response.context["suggestions"] == [] and 'id="test-suggestions"' not in (
         response.content.decode()
     )
+
+
+def test_a_workspace_without_spend_is_told_to_import_it_first(client, personas):
+    empty = create_workspace("Nouvelle Co", slug="nouvelle-co", owner=personas.owner)
+    client.force_login(personas.owner)
+    url = reverse("mmm_lift_tests", args=[empty.slug])
+    html = client.get(url).content.decode()
+    assert 'id="no-spend"' in html and 'id="lift-test-form"' not in html
+    # the demo workspace, which has spend, gets the form
+    html = client.get(page(personas)).content.decode()
+    assert 'id="lift-test-form"' in html and 'id="no-spend"' not in html

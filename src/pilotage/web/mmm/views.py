@@ -120,6 +120,7 @@ def lift_tests(request: HttpRequest) -> HttpResponse:
         "suggestions": lift_test_suggestions(fit) if fit else [],
         "units": units(fit) if fit else None,
         "form": form,
+        "has_spend": bool(channels),
         "tests": MmmLiftTest.objects.filter(workspace=workspace),
         "outcome": _("leads") if target == MmmTarget.LEADS else _("revenue"),
     }
