@@ -109,17 +109,26 @@ def test_the_next_fit_is_calibrated_by_the_lift_tests(client, personas, industri
     client.post(page(personas), entry(**values, standard_error=f"{0.05 * measured:.2f}"))
     client.post(page(personas), entry(channel="Trade shows"))
     MmmLiftTest.objects.filter(channel="Trade shows").update(channel="Radio")  # spend gone since
+    # entered when the workspace's model explained leads: its figures are not revenue
+    client.post(page(personas), entry(channel="LinkedIn ads"))
+    assert set(MmmLiftTest.objects.values_list("outcome", flat=True)) == {"revenue"}
+    MmmLiftTest.objects.filter(channel="LinkedIn ads").update(outcome="leads")
     client.post(reverse("mmm_fit", args=[personas.workspace.slug]))
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
     fit = MmmFit.objects.get()
     assert fit.status == "done", fit.step
-    used = {t["channel"]: t["used"] for t in fit.results["lift_tests"]}
-    assert used == {CHANNEL: True, "Radio": False}
+    used = {t["channel"]: (t["used"], t["skipped"]) for t in fit.results["lift_tests"]}
+    assert used == {
+        CHANNEL: (True, ""),
+        "Radio": (False, "no_spend"),
+        "LinkedIn ads": (False, "other_outcome"),
+    }
     calibrated = _load(fit.model, tmp_path)
     after = _predicted_lift(calibrated, extra, weeks)
     assert abs(after - measured) < 0.5 * abs(before - measured)
     html = client.get(reverse("mmm", args=[personas.workspace.slug])).content.decode()
-    assert 'id="fit-lift-tests"' in html and "not used" in html
+    assert 'id="fit-lift-tests"' in html and "no spend in the data" in html
+    assert "entered in another outcome than this model explains" in html
 
 
 def test_it_suggests_the_channels_the_model_knows_least(client, personas, fitted):

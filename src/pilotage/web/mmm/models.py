@@ -70,6 +70,10 @@ class MmmLiftTest(models.Model):
     extra_outcome = models.DecimalField(_("extra outcome"), max_digits=16, decimal_places=2)
     standard_error = models.DecimalField(_("standard error"), max_digits=16, decimal_places=2)
     source = models.CharField(_("where it comes from"), max_length=300, blank=True)
+    # the outcome the workspace's model explained when the test was entered, so a later
+    # change (a B2B workspace that starts importing orders) does not misread its figures;
+    # blank for tests entered before it was recorded
+    outcome = models.CharField(_("outcome"), max_length=10, choices=MmmTarget.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -84,19 +84,22 @@ def holidays_of(workspace: Workspace) -> frozenset[dt.date] | None:
     return french_holidays(*range(2000, dt.date.today().year + 2))
 
 
-def lift_tests_of(workspace: Workspace) -> list[Lift]:
-    """The workspace's lift tests as the model's calibration (their outcome is the one the
-    workspace's model explains: revenue, or leads)."""
-    return [
-        Lift(
+def lift_tests_of(workspace: Workspace, target: str) -> tuple[list[Lift], list[Lift]]:
+    """The workspace's lift tests as the model's calibration: those entered in ``target``'s
+    outcome (or before outcomes were recorded), and those entered in another outcome, which a
+    fit of ``target`` cannot use."""
+    usable: list[Lift] = []
+    other: list[Lift] = []
+    for t in MmmLiftTest.objects.filter(workspace=workspace):
+        lift = Lift(
             channel=t.channel,
             delta_spend=float(t.extra_spend),
             delta_outcome=float(t.extra_outcome),
             standard_error=float(t.standard_error),
             weeks=t.weeks,
         )
-        for t in MmmLiftTest.objects.filter(workspace=workspace)
-    ]
+        (usable if t.outcome in ("", target) else other).append(lift)
+    return usable, other
 
 
 def spend_channels(workspace: Workspace) -> list[str]:
@@ -109,6 +112,8 @@ def spend_channels(workspace: Workspace) -> list[str]:
 
 
 def add_lift_test(workspace: Workspace, actor: AbstractBaseUser, **fields) -> MmmLiftTest:
+    """Save a lift test, in the outcome the workspace's model explains now."""
+    fields.setdefault("outcome", target_for(workspace))
     test = MmmLiftTest.objects.create(workspace=workspace, created_by=actor, **fields)
     record(workspace, actor, AuditAction.CREATE, test)
     return test
@@ -124,9 +129,13 @@ def fit_model(
     target: str,
     progress: Callable[[float, str], None],
     lift_tests: Sequence[Lift] = (),
+    other_outcome: Sequence[Lift] = (),
 ) -> tuple[dict, dict]:
     """Fit the model on the workspace's weekly table, calibrated by ``lift_tests`` on channels
-    the table has (the others are listed as skipped); returns (model JSON, results JSON)."""
+    the table has; returns (model JSON, results JSON). The results list every test with
+    ``used`` and, when not used, ``skipped``: ``"no_spend"`` (the channel has no spend in the
+    data) or ``"other_outcome"`` (``other_outcome``: entered in another outcome than
+    ``target``)."""
     progress(0.05, "reading the weekly data")
     table = weekly_table(warehouse(), workspace.slug, target, holidays=holidays_of(workspace))
     used = [t for t in lift_tests if t.channel in table["spend"]]
@@ -136,7 +145,10 @@ def fit_model(
     )
     progress(0.8, "computing the response curves")
     results = analysis.fit_results(model, table["dates"][-1])
-    results["lift_tests"] = [vars(t) | {"used": t in used} for t in lift_tests]
+    results["lift_tests"] = [
+        vars(t) | {"used": t in used, "skipped": "" if t in used else "no_spend"}
+        for t in lift_tests
+    ] + [vars(t) | {"used": False, "skipped": "other_outcome"} for t in other_outcome]
     progress(0.95, "saving")
     return _dump(model), results
 

@@ -22,8 +22,8 @@ def run_fit(fit_id: int) -> str:
         _save(fit, progress=max(1, min(99, round(done * 100))), step=step[:200])
 
     try:
-        tests = services.lift_tests_of(fit.workspace)
-        model, results = services.fit_model(fit.workspace, fit.target, progress, tests)
+        tests, other = services.lift_tests_of(fit.workspace, fit.target)
+        model, results = services.fit_model(fit.workspace, fit.target, progress, tests, other)
     except ValueError as exc:  # no spend, too few weeks: said to the user
         _save(fit, status=JobStatus.FAILED, step=str(exc)[:200], finished_at=timezone.now())
         return fit.status
