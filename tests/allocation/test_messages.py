@@ -91,6 +91,7 @@ EXAMPLES: dict[str, dict] = {
     "not_concave": {"channels": "a, b"},
     "kept_current": {},
     "confidence_kept": {"confidence": Share(0.99)},
+    "cautious_kept": {"share": Share(0.9)},
     "confidence_partial": {"confidence": Share(0.9), "step": Share(0.85)},
     "extrapolation": {
         "channel": "tv",

@@ -334,3 +334,56 @@ def test_the_confidence_rule_changes_nothing_when_the_optimum_is_sure():
 def test_the_confidence_must_be_a_share(confidence):
     with pytest.raises(AllocationError, match="confidence"):
         optimize(three_channels(), 60_000, WEEKS, confidence=confidence)
+
+
+def _gain_quantile(model, allocation, current, q: float = 0.1) -> float:
+    gain = model.outcome_draws(allocation, WEEKS) - model.outcome_draws(current, WEEKS)
+    return float(np.quantile(gain, q))
+
+
+def test_the_cautious_objective_maximises_the_gain_most_draws_agree_on():
+    model = _safe_and_bold()
+    current = model.current_allocation(WEEKS)
+    total = sum(current.values())
+    careful = optimize(model, total, WEEKS, objective="uplift_quantile", quantile=0.1)
+    assert careful.objective == "uplift_quantile 0.1"
+    assert sum(cents(careful.allocation).values()) == round(total * 100)
+    # brute force over every split of the two channels, to the euro
+    grid = np.arange(0, total + 1, 1.0)
+    best = max(_gain_quantile(model, {"safe": total - b, "bold": b}, current) for b in grid)
+    found = _gain_quantile(model, careful.allocation, current)
+    assert best > 0 and found >= best - 0.005 * abs(best)
+    # it moves towards the bolder channel, less far than the expected-outcome optimum does
+    bold = optimize(model, total, WEEKS)
+    assert current["bold"] < careful.allocation["bold"] < bold.allocation["bold"]
+    assert _gain_quantile(model, bold.allocation, current) < found
+    assert careful.chance_better >= 0.9 and not careful.kept_current
+
+
+def test_the_cautious_objective_finds_moves_off_the_line_to_the_optimum():
+    """The best sure move need not lie between the current split and the expected optimum."""
+    model = HillModel(
+        {
+            "wild": Hill(30_000, 5000, 1.0, 0.5, spread=2.0, pace=3_000),  # best on average
+            "steady": Hill(12_000, 5000, 1.0, 0.5, spread=0.02, pace=1_000),
+            "tired": Hill(3_000, 2000, 1.0, 0.5, spread=0.02, pace=4_000),
+        },
+        seed=5,
+    )
+    current = model.current_allocation(WEEKS)
+    total = sum(current.values())
+    careful = optimize(model, total, WEEKS, objective="uplift_quantile")
+    # the sure move is from the tired channel to the steady one, whatever "wild" does
+    assert careful.allocation["steady"] > current["steady"] + 1_000
+    assert careful.allocation["tired"] < current["tired"] - 1_000
+    assert _gain_quantile(model, careful.allocation, current) > 0
+
+
+def test_the_cautious_objective_keeps_the_current_mix_when_the_draws_agree_on_nothing():
+    model = _safe_and_bold(spread=3.0, edge=10_200)
+    current = model.current_allocation(WEEKS)
+    total = sum(current.values())
+    kept = optimize(model, total, WEEKS, objective="uplift_quantile", quantile=0.01)
+    assert kept.kept_current and kept.allocation == pytest.approx(current)
+    assert "not sure enough of any move" in kept.warnings[-1]
+    assert "99" in kept.warnings[-1]

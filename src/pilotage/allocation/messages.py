@@ -117,8 +117,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(0,2 pour ±20\u00a0%).",
     ),
     "bad_objective": (
-        "objective is {value!r}; use 'mean' or 'quantile'.",
-        "L'objectif objective vaut {value!r} ; utilisez 'mean' ou 'quantile'.",
+        "objective is {value!r}; use 'mean', 'uplift_quantile' or 'quantile'.",
+        "L'objectif objective vaut {value!r} ; utilisez 'mean', 'uplift_quantile' ou 'quantile'.",
     ),
     "bad_quantile": (
         "quantile is {value}; it must lie between 0 and 1 (e.g. 0.1).",
@@ -158,6 +158,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "constraints, so the current mix (rescaled to the total) is kept.",
         "Aucune répartition prédite meilleure que le mix actuel n'a été trouvée sous ces "
         "contraintes : le mix actuel (ramené au budget total) est donc conservé.",
+    ),
+    "cautious_kept": (
+        "No change to the current mix gains in {share} of the model's draws, so the current mix "
+        "(rescaled to the total) is kept: the model is not sure enough of any move (run a lift "
+        "test on the channels it knows least, or drop the cautious setting to see the expected "
+        "best split).",
+        "Aucune modification du mix actuel ne le bat dans {share} des tirages du modèle : le mix "
+        "actuel (ramené au budget total) est donc conservé, le modèle n'étant assez sûr d'aucun "
+        "changement (lancez un test d'incrémentalité sur les canaux qu'il connaît le moins, ou "
+        "décochez l'option prudente pour voir la meilleure répartition attendue).",
     ),
     "confidence_kept": (
         "No change to the current mix beats it in {confidence} of the model's draws, so the "

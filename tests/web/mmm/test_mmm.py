@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -93,15 +94,20 @@ def test_the_recommendation_spends_the_total_and_beats_the_current_mix(client, p
     client.force_login(personas.owner)
     page = client.get(url("mmm_scenarios", personas))
     context = page.context
-    # the planner opens with a 30% ramp limit and a 90% confidence rule
-    # (bench/allocation_capture.py says why)
-    current_split = context["current"].allocation
-    for channel, amount in context["recommended"].allocation.items():
-        assert abs(amount - current_split[channel]) <= 0.3 * current_split[channel] + 0.01
-    assert context["form"]["confidence"].value() == 90
-    assert context["recommended"].chance_better >= 0.9 or (
-        context["recommended"].allocation == pytest.approx(current_split, abs=0.02)
+    # the planner opens cautious: the gain over the current split reached in 90% of the
+    # model's draws is maximised (bench/allocation_capture.py says why), so it is not negative
+    assert context["form"]["cautious"].value() is True
+    assert context["form"]["max_change"].value() is None
+    model = services.load_model(fitted)
+    gain = model.outcome_draws(context["recommended"].allocation, 13) - model.outcome_draws(
+        context["current"].allocation, 13
     )
+    assert np.quantile(gain, 0.1) >= -1e-6
+    # on the demo no move gains in 90% of the draws: the page says so and keeps the split
+    if context["recommended"].allocation != context["current"].allocation:
+        assert context["recommended"].chance_better >= 0.85
+    else:
+        assert any("not sure enough of any move" in w for w in context["warnings"])
     assert context["weeks"] == 13
     current, recommended, edited = (context[k] for k in ("current", "recommended", "edited"))
     assert context["total"] == pytest.approx(sum(current.allocation.values()), abs=0.01)
@@ -140,11 +146,11 @@ def test_applying_creates_one_draft_budget_that_adds_up(client, personas, fitted
     shown = client.get(url("mmm_scenarios", personas))
     scenario = shown.context
     total = Decimal(str(scenario["total"])).quantize(Decimal("0.01"))
-    # the apply button posts the page's settings back (its 30% ramp and 90% confidence)
+    # the apply button posts the page's settings back (it opens cautious)
     html = shown.content.decode()
-    assert '<input type="hidden" name="max_change" value="30">' in html
-    assert '<input type="hidden" name="confidence" value="90">' in html
-    settings = {"max_change": "30", "confidence": "90"}
+    assert '<input type="hidden" name="cautious" value="on">' in html
+    assert 'type="hidden" name="max_change"' not in html
+    settings = {"cautious": "on"}
     response = client.post(
         url("mmm_apply", personas), {"weeks": 13, "total": str(total), **settings}
     )

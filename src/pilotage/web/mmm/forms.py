@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_WEEKS = 52
 DEFAULT_WEEKS = 13
-# The planner opens with a 30% ramp limit (clear it to lift it) ...
-DEFAULT_RAMP = Decimal(30)
-# ... and a confidence rule: the recommendation goes only as far from the current split as beats
-# it in 90% of the model's draws. With both, 2 markets of 32 lose in truth (by at most 1%);
-# without either, 15 (docs/allocation.md).
-DEFAULT_CONFIDENCE = Decimal(90)
+# The planner opens cautious: the recommendation maximises the gain over the current split
+# reached in 90% of the model's draws, so it moves money only where the draws agree. On 32
+# simulated markets, judged by the true response curves, it gained +3.6% on average and lost on
+# 1 market (by 0.7%); the bare expected-outcome optimum lost on 15, the former opening (a 30%
+# ramp limit and a 90% confidence rule) gained +1.5% and lost on 2 (docs/allocation.md).
+DEFAULT_CAUTIOUS = True
 
 
 def _amount(label: str) -> forms.DecimalField:
@@ -32,12 +32,15 @@ class ScenarioForm(forms.Form):
     )
     total = _amount(_("Total budget"))
     cautious = forms.BooleanField(
-        label=_("Cautious: maximise the pessimistic outcome (10% quantile)"), required=False
+        label=_(
+            "Cautious: maximise the gain over the current split reached in 90% of the model's draws"
+        ),
+        required=False,
+        initial=DEFAULT_CAUTIOUS,
     )
     max_change = forms.DecimalField(
         label=_("Largest change per channel vs current (%)"),
         required=False,
-        initial=DEFAULT_RAMP,
         min_value=Decimal(0),
         max_value=Decimal(1000),
         decimal_places=1,
@@ -48,7 +51,6 @@ class ScenarioForm(forms.Form):
             "Only recommend what beats the current split in this share of the model's draws (%)"
         ),
         required=False,
-        initial=DEFAULT_CONFIDENCE,
         min_value=Decimal(50),
         max_value=Decimal("99.5"),
         decimal_places=1,

@@ -134,7 +134,7 @@ def scenario_context(
             minimum=minimum,
             maximum=maximum,
             max_change=None if change is None else float(change) / 100,
-            objective="quantile" if form.cleaned_data.get("cautious") else "mean",
+            objective="uplift_quantile" if form.cleaned_data.get("cautious") else "mean",
             confidence=None if sure is None else float(sure) / 100,
         )
     except AllocationError as exc:

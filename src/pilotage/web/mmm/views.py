@@ -13,13 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
 from pilotage.web.mmm import services
-from pilotage.web.mmm.forms import (
-    DEFAULT_CONFIDENCE,
-    DEFAULT_RAMP,
-    DEFAULT_WEEKS,
-    LiftTestForm,
-    ScenarioForm,
-)
+from pilotage.web.mmm.forms import DEFAULT_CAUTIOUS, DEFAULT_WEEKS, LiftTestForm, ScenarioForm
 from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
 from pilotage.web.mmm.presentation import (
     fit_context,
@@ -96,7 +90,7 @@ def _language() -> str:
 
 
 def _form(data, channels: tuple[str, ...]) -> ScenarioForm:
-    opening = {"weeks": DEFAULT_WEEKS, "max_change": DEFAULT_RAMP, "confidence": DEFAULT_CONFIDENCE}
+    opening = {"weeks": DEFAULT_WEEKS, "cautious": DEFAULT_CAUTIOUS}
     return ScenarioForm(data or opening, channels=channels)
 
 
