@@ -139,8 +139,12 @@ def optimize(
         # no move gains in (1 − quantile) of the draws: the cautious answer is no change
         kept_current, best = True, reference
         notes.append(Message("cautious_kept", {"share": Share(1 - quantile)}))
-    elif kept_current:
-        best = reference
+    elif kept_current or (
+        objective == "uplift_quantile"
+        and model.outcome(best, weeks) < model.outcome(reference, weeks)
+    ):
+        # a cautious optimum is also never expected to do worse than the current split
+        kept_current, best = True, reference
         notes.append(Message("kept_current"))
     elif confidence is not None:
         step = _confident_step(model, weeks, reference, best, confidence)
