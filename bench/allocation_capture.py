@@ -3,7 +3,8 @@
 On the 32 simulated markets of ``mmm_markets`` (both demo companies × demo or re-planned budgets
 × demo or flighted patterns × demo or noisy demand × 2 seeds), the model is fitted, then the
 optimiser (``pilotage.allocation.optimize``) splits the current total over the next 13 weeks
-(and again on the model calibrated with one lift test per channel that is not event-driven).
+under several settings (``VARIANTS``), and again on the model calibrated with one lift test per
+channel that is not event-driven (``CALIBRATED``).
 The **truth** judges the allocations: the simulator's own response of each channel
 (``ground_truth.json``: daily adstock, saturation and scale β), at the steady weekly pace the
 optimiser assumes — an allocation ``x_c`` over ``W`` weeks is a daily spend ``s_c = x_c / 7W``,
@@ -27,19 +28,26 @@ from pilotage.models.mmm import MarketingMixModel
 GRID = 400
 # the optimiser's settings compared: the expected outcome (over the posterior draws), the
 # outcome at the posterior mode (plugging in the most likely parameters, as before
-# 2026-11-27), cautious (10% quantile), the 90% confidence rule, a 30% ramp limit, and the
-# scenario planner's opening settings (both)
+# 2026-11-27), the 10% quantile of the outcome, the 90% confidence rule, a 30% ramp limit,
+# both (the scenario planner's opening until 2026-11-27), and the 10% quantile of the gain over
+# the current split, draw by draw (``cautious``: the planner's opening since)
 VARIANTS = {
     "mean": {},
     "mode": {"at_mode": True},
-    "cautious": {"objective": "quantile", "quantile": 0.1},
+    "outcome_q10": {"objective": "quantile", "quantile": 0.1},
     "confident_90": {"confidence": 0.9},
     "ramp_30": {"max_change": 0.3},
-    "planner": {"max_change": 0.3, "confidence": 0.9},
+    "ramp_30_confident_90": {"max_change": 0.3, "confidence": 0.9},
+    "cautious": {"objective": "uplift_quantile", "quantile": 0.1},
+    "cautious_ramp_30": {"objective": "uplift_quantile", "quantile": 0.1, "max_change": 0.3},
 }
-# the same settings on the model calibrated with one lift test per channel that is not
+# settings run on the model calibrated with one lift test per channel that is not
 # event-driven (``mmm_markets.lift_tests``): what running experiments is worth to the decision
-CALIBRATED = {"calibrated_mean": "mean", "calibrated_planner": "planner"}
+CALIBRATED = {
+    "calibrated_mean": "mean",
+    "calibrated_ramp_30_confident_90": "ramp_30_confident_90",
+    "calibrated_cautious": "cautious",
+}
 
 
 class AtMode:
