@@ -11,8 +11,8 @@ MAX_WEEKS = 52
 DEFAULT_WEEKS = 13
 # The planner opens cautious: the recommendation maximises the gain over the current split
 # reached in 90% of the model's draws, so it moves money only where the draws agree. On 32
-# simulated markets, judged by the true response curves, it gained +3.6% on average and lost on
-# 1 market (by 0.7%); the bare expected-outcome optimum lost on 15, the former opening (a 30%
+# simulated markets, judged by the true response curves, it gained +3.8% on average and lost on
+# 1 market (by 0.8%); the bare expected-outcome optimum lost on 15, the former opening (a 30%
 # ramp limit and a 90% confidence rule) gained +1.5% and lost on 2 (docs/allocation.md).
 DEFAULT_CAUTIOUS = True
 
