@@ -123,3 +123,18 @@ def test_it_reloads_the_same_model_when_json_keys_come_back_reordered(small_mode
     assert loaded.channels == small_model.channels
     for name, r in small_model.channel_results().items():
         assert loaded.channel_results()[name]["roi"] == pytest.approx(r["roi"])
+
+
+def test_a_channel_idle_now_has_the_return_of_its_next_step_as_marginal_roi():
+    """At zero spend a Hill curve's slope is 0 or infinite: the next step's return is used."""
+    spend, y, _ = synthetic(4, weeks=104)
+    spend["tv"][-13:] = 0.0  # e.g. no trade show in the last quarter
+    model = MarketingMixModel(holdout_weeks=0, n_draws=400).fit(spend, y)
+    tv = model.channel_results()["tv"]
+    assert tv["current_weekly_spend"] == 0
+    assert np.isfinite(tv["mroi"]) and 0 <= tv["mroi_low"] <= tv["mroi"] <= tv["mroi_high"]
+    # the same number as the model's own outcome for that step, draw-averaged
+    step = 0.1 * spend["tv"].mean()
+    now = model.current_allocation(1)
+    gain = model.outcome({**now, "tv": step}, 1) - model.outcome(now, 1)
+    assert tv["mroi"] == pytest.approx(gain / step, rel=1e-6)

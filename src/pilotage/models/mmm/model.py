@@ -30,6 +30,7 @@ from pilotage.models.mmm.report import summary_text
 
 CURRENT_WEEKS = 13
 SATURATION_FRACTION = 0.8
+FIRST_STEP = 0.1  # of the mean weekly spend: the marginal ROI of a channel idle now
 DEFAULT_ROI_INTERVAL = (0.2, 8.0)
 DEFAULT_ROI_POOLING = 0.25
 
@@ -414,10 +415,19 @@ class MarketingMixModel:
         return summary_text(self.channel_results(), self.diagnostics(), language)
 
     def _mroi(self, j: int, values: dict, betas: list) -> float:
-        """d(weekly outcome)/d(weekly spend) at the current spend, at steady state."""
+        """d(weekly outcome)/d(weekly spend) at the current spend, at steady state.
+
+        A channel that spends (next to) nothing now — a trade show out of season — has no
+        meaningful slope there (a Hill curve with shape < 1 is vertical at 0, one above 1 flat):
+        its marginal ROI is the return of the next ``FIRST_STEP`` × its mean weekly spend."""
         spec = self._post.channels[j]
-        x = np.array([spec.current / spec.scale])
-        slope = spec.saturation.derivative(x, values["channels"][j]["saturation"])[0]
+        params = values["channels"][j]["saturation"]
+        x = spec.current / spec.scale
+        if x < FIRST_STEP:
+            ends = spec.saturation(np.array([x, x + FIRST_STEP]), params)
+            slope = float(ends[1] - ends[0]) / FIRST_STEP
+        else:
+            slope = float(spec.saturation.derivative(np.array([x]), params)[0])
         return float(self._post.y_mean * betas[j] * slope / spec.scale)
 
     # ---- response interface for the budget optimiser ---------------------------------------
