@@ -44,7 +44,9 @@ class MarketingMixModel:
 
     ``adstock`` and ``saturation`` are a registered name or a mapping channel → name;
     ``roi_priors`` maps a channel to the central 90% prior interval of its ROI (outcome per €
-    over the fit period); ``lift_tests`` are :class:`Lift` results added to the likelihood.
+    over the fit period); the channels without one share a learned level of returns, each
+    keeping the default interval, correlated ``roi_pooling`` a priori (0 = independent);
+    ``lift_tests`` are :class:`Lift` results added to the likelihood.
 
     >>> rng = np.random.default_rng(0)
     >>> spend = {"tv": rng.gamma(2.0, 50.0, 104)}
