@@ -719,6 +719,13 @@ def budget() -> None:
     help="Only move as far as beats the current split in this share of the model's draws "
     "(0.9 = 90%).",
 )
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="Language of the errors and warnings (the JSON's warnings stay in English).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def budget_optimize(
     model_path: str,
@@ -729,6 +736,7 @@ def budget_optimize(
     max_change: float | None,
     cautious: bool,
     confidence: float | None,
+    language: str,
     as_json: bool,
 ) -> None:
     """Split TOTAL over the model's channels for the best expected outcome over WEEKS weeks.
@@ -758,7 +766,9 @@ def budget_optimize(
             objective="uplift_quantile" if cautious else "mean",
             confidence=confidence,
         )
-    except (AllocationError, NotConvergedError) as exc:
+    except AllocationError as exc:
+        raise click.ClickException(exc.text(language)) from exc
+    except NotConvergedError as exc:
         raise click.ClickException(str(exc)) from exc
     data = result.as_dict()
     report = {
@@ -785,8 +795,9 @@ def budget_optimize(
         f"expected uplift {up.mean:,.0f} (90% interval {up.low:,.0f} – {up.high:,.0f}); better "
         f"than the current split in {result.chance_better:.0%} of the model's draws"
     )
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    label = "attention" if language == "fr" else "warning"
+    for warning in result.warnings_in(language):
+        click.echo(f"{label}: {warning}", err=True)
 
 
 def _amounts(items: tuple[str, ...], option: str, channels: tuple[str, ...]) -> dict[str, float]:

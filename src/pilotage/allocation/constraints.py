@@ -181,7 +181,9 @@ def build_bounds(
                 high, high_why = cap, cap_why
         low_c = math.ceil(round(low * 100, 6))
         high_c = total_cents if math.isinf(high) else math.floor(round(high * 100, 6))
-        if low_c > high_c:  # only when rounding to cents leaves no whole cent in between
+        # a floor above the total with no maximum is the floors' error below, which names it;
+        # otherwise only rounding to cents can leave no whole cent in between
+        if low_c > high_c and not math.isinf(high):
             raise AllocationError(
                 Message("no_whole_cent", {"channel": c, "floor": low_why, "ceiling": high_why})
             )

@@ -76,3 +76,21 @@ def test_it_moves_only_as_far_as_the_confidence_allows(tmp_path):
     assert doc["uplift"]["mean"] <= plain["uplift"]["mean"] + 1e-6
     wrong = optimize(model, "--total", "130000", "--confidence", "1.5")
     assert wrong.exit_code == 2 and "--confidence" in wrong.output
+
+
+def test_it_speaks_french_when_asked(tmp_path):
+    model = fitted(tmp_path)
+    impossible = optimize(model, "--total", "1000", "--min", "tv=5000", "--language", "fr")
+    assert impossible.exit_code == 1
+    assert "Les planchers totalisent 5\u202f000,00" in impossible.output
+    english = optimize(model, "--total", "1000", "--min", "tv=5000")
+    assert "The floors add up to 5,000.00, more than the total budget of 1,000.00" in (
+        english.output
+    )
+    # ten times the pace: beyond the spend the model has seen, a warning in French; the JSON's
+    # warnings stay in English (the documented contract)
+    far = optimize(model, "--total", "2000000", "--language", "fr")
+    assert far.exit_code == 0, far.output
+    assert "attention: " in far.output and "la plus forte dépense hebdomadaire" in far.output
+    doc = json.loads(optimize(model, "--total", "2000000", "--language", "fr", "--json").output)
+    assert doc["warnings"] and all("highest weekly spend" in w for w in doc["warnings"])
