@@ -10,6 +10,7 @@ import click
 
 from pilotage import __version__
 from pilotage.cli_actions import actions
+from pilotage.cli_options import language_option
 
 ROLES = ("owner", "manager", "agency", "viewer")
 
@@ -719,13 +720,7 @@ def budget() -> None:
     help="Only move as far as beats the current split in this share of the model's draws "
     "(0.9 = 90%).",
 )
-@click.option(
-    "--language",
-    type=click.Choice(["en", "fr"]),
-    default="en",
-    show_default=True,
-    help="Language of the errors and warnings (the JSON's warnings stay in English).",
-)
+@language_option("Language of the errors and warnings (the JSON's warnings stay in English).")
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def budget_optimize(
     model_path: str,
@@ -856,13 +851,7 @@ def token_create(username: str, name: str) -> None:
     type=click.Choice(["dmy", "mdy"]),
     help="Day/month order for files where it is ambiguous.",
 )
-@click.option(
-    "--language",
-    type=click.Choice(["en", "fr"]),
-    default="en",
-    show_default=True,
-    help="Language of the problem report.",
-)
+@language_option("Language of the problem report.")
 @click.option("--table", help="With --source generic: the canonical table the rows go to.")
 @click.option(
     "--map",

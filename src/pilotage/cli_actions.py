@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from pilotage.cli_options import language_option
+
 STATUSES = ("idea", "planned", "in_progress", "done", "cancelled")
 TOOLS = ("asana", "trello", "monday", "notion")
 
@@ -122,13 +124,7 @@ def actions_export(workspace_ref: str, fmt: str, output: str | None) -> None:
     "username",
     help="Username recorded in the audit trail (an owner or manager; default: the first owner).",
 )
-@click.option(
-    "--language",
-    type=click.Choice(["en", "fr"]),
-    default="en",
-    show_default=True,
-    help="Language of the problems and warnings.",
-)
+@language_option("Language of the problems and warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def actions_import(
     path: str,

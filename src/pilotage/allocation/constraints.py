@@ -122,7 +122,7 @@ def build_bounds(
         high_why = (
             Message("reason_maximum", {"amount": Amount(high), "channel": c})
             if c in maximum
-            else Message("reason_unset")
+            else Message("reason_none")
         )
         if low > high:
             raise AllocationError(
@@ -189,9 +189,7 @@ def build_bounds(
             )
         bounds.low[c], bounds.high[c] = low_c, high_c
         bounds.low_reason[c] = low_why
-        bounds.high_reason[c] = (
-            Message("reason_none") if high_why.code == "reason_unset" else high_why
-        )
+        bounds.high_reason[c] = high_why
 
     total = total_cents / 100
     floors = sum(bounds.low.values())

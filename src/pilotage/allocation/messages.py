@@ -39,8 +39,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_maximum": ("maximum {amount} for {channel}", "maximum de {amount} pour {channel}"),
     "reason_zero": ("{channel} cannot go below 0", "{channel} ne peut pas descendre sous 0"),
     "reason_none": ("no maximum", "pas de maximum"),
-    # a channel without a maximum is capped by the total
-    "reason_unset": ("no maximum, so the total budget", "pas de maximum, donc le budget total"),
     "reason_ramp": (
         "ramp limit for {channel}: at most ±{change} of its current {now}, "
         "so between {floor} and {ceiling}",

@@ -98,25 +98,25 @@ def optimize(
     high = {c: bounds.high[c] / 100 for c in channels}
     curves = ChannelCurves(model, weeks, scale=total)
 
-    paired: list[np.ndarray] = []  # the reference split's draws, once it is known
+    def in_cents(spend: Vector) -> Vector:
+        order = sorted(channels, key=lambda c: -curves.marginal(c, spend[c]))
+        cents = round_to_cents(spend, bounds.low, bounds.high, total_cents, order)
+        return {c: cents[c] / 100 for c in channels}
+
+    # the current mix rescaled to the total: what a recommendation must beat
+    reference = in_cents(fit_to_total(current, low, high, total))
+    reference_draws = model.outcome_draws(reference, weeks, DRAWS)
 
     def score(spend: Vector) -> float:
         if objective == "mean":
             return model.outcome(spend, weeks)
         draws = model.outcome_draws(spend, weeks, DRAWS)
         if objective == "uplift_quantile":  # paired: what the draws agree on about the change
-            return float(np.quantile(draws - paired[0], quantile))
+            return float(np.quantile(draws - reference_draws, quantile))
         return float(np.quantile(draws, quantile))
-
-    def in_cents(spend: Vector) -> Vector:
-        order = sorted(channels, key=lambda c: -curves.marginal(c, spend[c]))
-        cents = round_to_cents(spend, bounds.low, bounds.high, total_cents, order)
-        return {c: cents[c] / 100 for c in channels}
 
     best = equalise_marginal_returns(curves, low, high, total)
     bent = [c for c in channels if not curves.is_concave(c, low[c], high[c])]
-    reference = in_cents(fit_to_total(current, low, high, total))
-    paired.append(model.outcome_draws(reference, weeks, DRAWS))
     if bent:
         notes.append(Message("not_concave", {"channels": ", ".join(bent)}))
     starts = [best, reference]
@@ -125,17 +125,15 @@ def optimize(
     if objective == "uplift_quantile":
         # the gain's quantile is flat at the current split (0 in every draw) and often negative
         # at the expected-outcome optimum: start from the best point of the way between them
-        way = [
-            {c: reference[c] + k / STEPS * (best[c] - reference[c]) for c in channels}
-            for k in range(1, STEPS)
-        ]
+        way = [_between(reference, best, k / STEPS) for k in range(1, STEPS)]
         starts.insert(0, max([reference, *way], key=score))
     if objective != "mean" or bent:
         best = maximise(score, starts, low, high, total)
     best = in_cents(best)
 
-    kept_current = score(best) < score(reference)
-    if objective == "uplift_quantile" and not kept_current and score(best) <= 0:
+    best_score = score(best)
+    kept_current = best_score < score(reference)
+    if objective == "uplift_quantile" and not kept_current and best_score <= 0:
         # no move gains in (1 − quantile) of the draws: the cautious answer is no change
         kept_current, best = True, reference
         notes.append(Message("cautious_kept", {"share": Share(1 - quantile)}))
@@ -147,10 +145,9 @@ def optimize(
         kept_current, best = True, reference
         notes.append(Message("kept_current"))
     elif confidence is not None:
-        step = _confident_step(model, weeks, reference, best, confidence)
+        step = _confident_step(model, weeks, reference, reference_draws, best, confidence)
         if step < 1:
-            moved = {c: reference[c] + step * (best[c] - reference[c]) for c in channels}
-            best = in_cents(moved) if step > 0 else reference
+            best = in_cents(_between(reference, best, step)) if step > 0 else reference
             kept_current = step == 0
             notes.append(_confidence_note(step, confidence))
     if guard == "warn":
@@ -159,7 +156,6 @@ def optimize(
     best_draws = model.outcome_draws(best, weeks, DRAWS)
     current_draws = model.outcome_draws(current, weeks, DRAWS)
     best_mean, current_mean = model.outcome(best, weeks), model.outcome(current, weeks)
-    reference_draws = model.outcome_draws(reference, weeks, DRAWS)
     return Allocation(
         allocation=best,
         total=total,
@@ -171,7 +167,6 @@ def optimize(
         uplift=Interval.from_draws(best_mean - current_mean, best_draws - current_draws),
         marginal_roi={c: curves.marginal(c, best[c]) for c in channels},
         bounds=bounds.euros(),
-        warnings=tuple(note.text("en") for note in notes),
         kept_current=kept_current,
         chance_better=float(np.mean(best_draws > reference_draws)),
         notes=tuple(notes),
@@ -181,17 +176,26 @@ def optimize(
 STEPS = 20  # the confidence rule moves back towards the current split by 1/STEPS of the way
 
 
+def _between(start: Vector, end: Vector, t: float) -> Vector:
+    """The split ``t`` of the way from ``start`` to ``end`` (it keeps every constraint: the
+    bounds and the total are convex)."""
+    return {c: start[c] + t * (end[c] - start[c]) for c in start}
+
+
 def _confident_step(
-    model: ResponseModel, weeks: int, reference: Vector, best: Vector, confidence: float
+    model: ResponseModel,
+    weeks: int,
+    reference: Vector,
+    reference_draws: np.ndarray,
+    best: Vector,
+    confidence: float,
 ) -> float:
     """The largest share ``t`` of the way from ``reference`` to ``best`` (in steps of 1/STEPS)
     whose split beats ``reference`` in at least ``confidence`` of the draws; 0 if none does."""
-    base = model.outcome_draws(reference, weeks, DRAWS)
     for k in range(STEPS, 0, -1):
-        t = k / STEPS
-        spend = {c: reference[c] + t * (best[c] - reference[c]) for c in reference}
-        if np.mean(model.outcome_draws(spend, weeks, DRAWS) > base) >= confidence:
-            return t
+        spend = _between(reference, best, k / STEPS)
+        if np.mean(model.outcome_draws(spend, weeks, DRAWS) > reference_draws) >= confidence:
+            return k / STEPS
     return 0.0
 
 

@@ -53,7 +53,6 @@ class Allocation:
     uplift: Interval
     marginal_roi: dict[str, float]
     bounds: dict[str, tuple[float, float]]
-    warnings: tuple[str, ...]
     kept_current: bool
     chance_better: float = 0.0
     notes: tuple[Message, ...] = ()
@@ -62,10 +61,13 @@ class Allocation:
         """The recommended spend per week and channel."""
         return {c: x / self.weeks for c, x in self.allocation.items()}
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notes in English (the command line's JSON)."""
+        return self.warnings_in("en")
+
     def warnings_in(self, language: str = "en") -> tuple[str, ...]:
         """The warnings in ``language`` ("fr…" → French, anything else → English)."""
-        if not self.notes:  # built without structured notes: only the English text is known
-            return self.warnings
         return tuple(note.text(language) for note in self.notes)
 
     def as_dict(self) -> dict[str, Any]:
