@@ -630,6 +630,12 @@ def mmm() -> None:
 @click.option(
     "--model-out", type=click.Path(dir_okay=False), help="Save the fitted model (JSON) here."
 )
+@click.option(
+    "--contributions-out",
+    type=click.Path(dir_okay=False),
+    help="Write the weekly contributions here (CSV: week, actual, baseline and each channel, "
+    "each with its 90% interval).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
 def mmm_fit(
     csv_path: str | None,
@@ -640,6 +646,7 @@ def mmm_fit(
     target: str,
     controls: str,
     model_out: str | None,
+    contributions_out: str | None,
     as_json: bool,
 ) -> None:
     """Fit the weekly marketing-mix model on a CSV and print ROI per channel.
@@ -654,6 +661,7 @@ def mmm_fit(
         read_weekly_csv,
         result_json,
         weekly_table,
+        write_contributions_csv,
     )
 
     if bool(csv_path) == bool(workspace_ref):
@@ -683,6 +691,8 @@ def mmm_fit(
         raise click.ClickException(str(exc)) from exc
     if model_out:
         model.save(model_out)
+    if contributions_out:
+        write_contributions_csv(model.contributions(), contributions_out)
     result = result_json(model)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -1,6 +1,8 @@
+import csv
 import datetime as dt
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from pilotage.cli import main
@@ -70,3 +72,39 @@ def test_it_names_file_line_and_column_of_a_bad_value(tmp_path):
     )
     assert result.exit_code == 1
     assert f"{csv}, line 6, column 'search': 'lots' is not a number" in result.output
+
+
+def test_it_writes_the_weekly_contributions_as_csv(tmp_path):
+    csv_in = write_csv(tmp_path / "weekly.csv")
+    out = tmp_path / "contributions.csv"
+    result = CliRunner().invoke(
+        main,
+        [
+            "mmm",
+            "fit",
+            "--csv",
+            str(csv_in),
+            "--date-column",
+            "week",
+            "--target-column",
+            "sales",
+            "--channels",
+            "tv,search",
+            "--contributions-out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    channels = json.loads(result.output)["channels"]
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 104 and rows[0]["week"] == "2024-01-01"
+    assert list(rows[0])[:5] == ["week", "actual", "baseline", "baseline low", "baseline high"]
+    for name, r in channels.items():
+        total = sum(float(row[name]) for row in rows)
+        assert total == pytest.approx(r["roi"] * r["spend"], rel=1e-4)
+        assert all(float(row[f"{name} low"]) <= float(row[name]) for row in rows)
+        assert all(float(row[name]) <= float(row[f"{name} high"]) for row in rows)
+    sales = [float(line.split(",")[1]) for line in csv_in.read_text().splitlines()[1:]]
+    assert [float(row["actual"]) for row in rows] == pytest.approx(sales, rel=1e-5)

@@ -67,6 +67,42 @@ def test_it_shows_the_results_table_charts_and_summary(client, personas, fitted)
     assert all(c["low"] <= c["outcome"] + 1e-6 and c["outcome"] <= c["high"] + 1e-6 for c in curves)
 
 
+def test_it_shows_what_drove_the_outcome_week_by_week(client, personas, fitted):
+    client.force_login(personas.owner)
+    page = client.get(url("mmm", personas))
+    assert 'id="contributions-chart"' in page.content.decode()
+    parts = fitted.results["contributions"]
+    weeks = len(parts["weeks"])
+    stack, line = page.context["contributions_chart"]["layer"]
+    rows = stack["data"]["values"]
+    series = {r["series"] for r in rows}
+    assert series - set(fitted.results["channels"]) == {"Baseline"}
+    assert len(rows) == weeks * len(series)
+    assert [r["order"] for r in rows if r["week"] == parts["weeks"][0]] == list(range(len(series)))
+    # a channel's weekly contributions add up to its ROI × spend in the table above
+    for name, r in fitted.results["channels"].items():
+        total = sum(row["mean"] for row in rows if row["series"] == name)
+        assert total == pytest.approx(r["roi"] * r["spend"], rel=1e-6)
+    assert all(r["low"] <= r["mean"] + 1e-6 <= r["high"] + 2e-6 for r in rows)
+    # the stack explains the actual outcome (the line) to within the fit's error
+    actual = np.array([a["value"] for a in line["data"]["values"]])
+    stacked = np.zeros(weeks)
+    for r in rows:
+        stacked[parts["weeks"].index(r["week"])] += r["mean"]
+    assert (
+        np.abs(stacked - actual).mean() / actual.mean() < 2 * fitted.results["diagnostics"]["mape"]
+    )
+
+
+def test_a_fit_saved_before_contributions_existed_still_shows(client, personas, fitted):
+    fitted.results = {k: v for k, v in fitted.results.items() if k != "contributions"}
+    fitted.save()
+    client.force_login(personas.owner)
+    page = client.get(url("mmm", personas))
+    assert page.status_code == 200 and "contributions_chart" not in page.context
+    assert 'id="curves-chart"' in page.content.decode()
+
+
 def test_the_summary_follows_the_language(client, personas, fitted):
     client.force_login(personas.owner)
     client.cookies["django_language"] = "fr"
@@ -84,7 +120,7 @@ def test_a_fit_that_did_not_converge_shows_why_and_recommends_nothing(client, pe
     client.force_login(personas.owner)
     html = client.get(url("mmm", personas)).content.decode()
     assert 'id="not-converged"' in html and "carry-over never fades" in html
-    assert 'id="curves-chart"' not in html
+    assert 'id="curves-chart"' not in html and 'id="contributions-chart"' not in html
     page = client.get(url("mmm_scenarios", personas))
     assert 'id="no-model"' in page.content.decode()
     assert client.post(url("mmm_apply", personas), {"weeks": 13}).status_code == 404

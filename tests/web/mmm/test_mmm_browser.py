@@ -35,6 +35,9 @@ def test_the_model_page_draws_its_charts_and_a_scenario_becomes_a_draft_budget(
     page.wait_for_selector("#curves-chart[data-rendered=true]")
     assert page.locator("#curves-chart svg .mark-line path").count() == 8
     assert page.locator("#curves-chart svg .mark-area path").count() == 8
+    page.wait_for_selector("#contributions-chart[data-rendered=true]")  # baseline + 8 channels
+    assert page.locator("#contributions-chart svg .mark-area path").count() == 9
+    assert page.locator("#contributions-chart svg .mark-line path").count() == 1
 
     page.click("a >> text=Plan a budget with this model")
     page.wait_for_url("**/mmm/scenarios/")

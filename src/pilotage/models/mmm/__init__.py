@@ -5,7 +5,8 @@
 - :mod:`~pilotage.models.mmm.model` — :class:`MarketingMixModel`: MAP + Laplace approximation,
   ROI and marginal ROI with intervals, diagnostics, and the response interface the budget
   optimiser uses (``outcome``, ``outcome_draws``, ``spend_range``, ``current_allocation``);
-- :mod:`~pilotage.models.mmm.data` — weekly wide tables from a CSV file or the warehouse.
+- :mod:`~pilotage.models.mmm.data` — weekly wide tables from a CSV file or the warehouse, and
+  the weekly contributions written back as one.
 
 :func:`result_json` is the JSON shape behind ``pilotage mmm fit``. See docs/mmm.md.
 """
@@ -16,7 +17,12 @@ from typing import Any
 
 from pilotage.models.mmm._posterior import Lift
 from pilotage.models.mmm.components import ADSTOCKS, SATURATIONS
-from pilotage.models.mmm.data import CsvInputError, read_weekly_csv, weekly_table
+from pilotage.models.mmm.data import (
+    CsvInputError,
+    read_weekly_csv,
+    weekly_table,
+    write_contributions_csv,
+)
 from pilotage.models.mmm.model import MarketingMixModel, NotConvergedError
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "read_weekly_csv",
     "result_json",
     "weekly_table",
+    "write_contributions_csv",
 ]
 
 

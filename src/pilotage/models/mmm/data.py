@@ -135,3 +135,22 @@ def weekly_table(
         if counts.any():
             controls["public_holidays"] = counts
     return {"dates": weeks, "y": y, "spend": spend, "controls": controls}
+
+
+def write_contributions_csv(parts: dict[str, Any], path: str | Path) -> None:
+    """Write ``MarketingMixModel.contributions()`` as a wide weekly CSV: ``week``, ``actual``,
+    then ``baseline`` and each channel with its ``… low`` and ``… high`` (the 90% interval)."""
+    series = [("baseline", parts["baseline"]), *parts["channels"].items()]
+    header = ["week", "actual"]
+    for name, _ in series:
+        header += [name, f"{name} low", f"{name} high"]
+    if len(set(header)) < len(header):
+        raise ValueError(f"a channel's name clashes with another column: {', '.join(header)}")
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for i, week in enumerate(parts["dates"]):
+            row = [week.isoformat(), f"{parts['actual'][i]:.6g}"]
+            for _, band in series:
+                row += [f"{band[key][i]:.6g}" for key in ("mean", "low", "high")]
+            writer.writerow(row)

@@ -412,6 +412,35 @@ class MarketingMixModel:
             }
         return out
 
+    def contributions(self, n: int | None = None) -> dict[str, Any]:
+        """Week by week over the fit period: what drove the outcome.
+
+        ``dates`` (the weeks, ``datetime.date``), ``actual`` (the outcome), ``baseline``
+        (intercept, trend, seasonality and controls) and ``channels`` (name → that channel's
+        contribution that week, carry-over of earlier weeks' spend included), all in outcome
+        units. Each series is ``{"mean", "low", "high"}``: the mean over the first ``n``
+        posterior draws (all by default) and its 90% interval. With all the draws, a channel's
+        mean contribution summed over the weeks is its ``channel_results`` ROI × its spend
+        (both are means of the same draws)."""
+        if n is not None and not 0 < n <= len(self._draw_values):
+            raise ValueError(f"n must be between 1 and {len(self._draw_values)} (n_draws)")
+        draws = self._draw_values if n is None else self._draw_values[:n]
+        post = self._post
+        media = np.stack([post.media(v)[0] for v in draws])  # (draws, weeks, channels)
+        base = np.stack([post.baseline @ v["gamma"] for v in draws])  # (draws, weeks)
+
+        def band(values: np.ndarray) -> dict[str, np.ndarray]:
+            low, high = np.quantile(values, [0.05, 0.95], axis=0)
+            scale = post.y_mean
+            return {"mean": scale * values.mean(axis=0), "low": scale * low, "high": scale * high}
+
+        return {
+            "dates": [d.item() for d in self._data["dates"]],
+            "actual": post.y * post.y_mean,
+            "baseline": band(base),
+            "channels": {spec.name: band(media[:, :, j]) for j, spec in enumerate(post.channels)},
+        }
+
     def summary_text(self, language: str = "en") -> str:
         """One paragraph: ROI and marginal ROI per channel with intervals, fit quality."""
         return summary_text(self.channel_results(), self.diagnostics(), language)

@@ -1,7 +1,9 @@
 """What the budget-allocation pages compute from a fitted model. No HTTP, no database.
 
 - :func:`fit_results` — the JSON kept with a fit: channel results, diagnostics, the summary in
-  English and French, response curves, the last week of data;
+  English and French, response curves, contributions over time, the last week of data;
+- :func:`weekly_contributions` — the fit weeks' outcome split into the baseline and each
+  channel's contribution (posterior means and 90% intervals);
 - :func:`response_curves` — expected weekly outcome against weekly spend, per channel, from 0 to
   twice the highest weekly spend seen, with the 90% band of the posterior draws;
 - :func:`evaluate` — an allocation's predicted outcome over the horizon (mean and 90% interval)
@@ -36,7 +38,25 @@ def fit_results(model: MarketingMixModel, last_week: dt.date) -> dict[str, Any]:
         "diagnostics": diagnostics,
         "summary": {language: model.summary_text(language) for language in ("en", "fr")},
         "curves": response_curves(model) if diagnostics["converged"] else [],
+        "contributions": weekly_contributions(model) if diagnostics["converged"] else None,
         "last_week": last_week.isoformat(),
+    }
+
+
+def weekly_contributions(model: MarketingMixModel) -> dict[str, Any]:
+    """``weeks`` (ISO dates), ``actual``, and ``baseline`` and each channel's contribution as
+    ``{"mean", "low", "high"}`` lists, over all the posterior draws (so a channel's mean summed
+    over the weeks is its ROI × spend, as in the results table)."""
+    parts = model.contributions()
+
+    def lists(band: dict[str, np.ndarray]) -> dict[str, list[float]]:
+        return {key: band[key].tolist() for key in ("mean", "low", "high")}
+
+    return {
+        "weeks": [week.isoformat() for week in parts["dates"]],
+        "actual": parts["actual"].tolist(),
+        "baseline": lists(parts["baseline"]),
+        "channels": {name: lists(band) for name, band in parts["channels"].items()},
     }
 
 

@@ -102,6 +102,67 @@ def response_curves(rows: list[dict], *, spend_title: str, outcome_title: str) -
     }
 
 
+def contributions_over_time(
+    rows: list[dict], actual: list[dict], *, outcome_title: str, actual_title: str
+) -> dict:
+    """The weekly outcome stacked by what drove it: the baseline at the bottom, then each
+    channel (rows: ``week``, ``series``, ``order``, ``mean``, ``low``, ``high``), with the actual
+    outcome as a line over the stack (``actual``: ``week``, ``value``)."""
+    week = {"field": "week", "type": "temporal", "title": None}
+    tooltip = [
+        {"field": "week", "type": "temporal", "format": "%x", "title": ""},
+        {"field": "series", "type": "nominal", "title": ""},
+        {"field": "mean", "type": "quantitative", "format": ",.2f", "title": outcome_title},
+        {"field": "low", "type": "quantitative", "format": ",.2f", "title": "5%"},
+        {"field": "high", "type": "quantitative", "format": ",.2f", "title": "95%"},
+    ]
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 280,
+        "layer": [
+            {
+                "data": {"values": rows},
+                "mark": {"type": "area", "tooltip": True, "opacity": 0.85},
+                "encoding": {
+                    "x": week,
+                    "y": {
+                        "field": "mean",
+                        "type": "quantitative",
+                        "stack": "zero",
+                        "title": outcome_title,
+                    },
+                    "color": {
+                        "field": "series",
+                        "type": "nominal",
+                        "title": None,
+                        "sort": {"field": "order", "op": "min"},
+                    },
+                    "order": {"field": "order", "type": "quantitative"},
+                    "tooltip": tooltip,
+                },
+            },
+            {
+                "data": {"values": actual},
+                "mark": {"type": "line", "color": "#222", "strokeWidth": 1.2, "tooltip": True},
+                "encoding": {
+                    "x": week,
+                    "y": {"field": "value", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "week", "type": "temporal", "format": "%x", "title": ""},
+                        {
+                            "field": "value",
+                            "type": "quantitative",
+                            "format": ",.2f",
+                            "title": actual_title,
+                        },
+                    ],
+                },
+            },
+        ],
+    }
+
+
 def allocation_bars(rows: list[dict], *, value_title: str) -> dict:
     """Grouped bars: the amount per channel (rows: ``channel``, ``scenario``, ``amount``)."""
     return {

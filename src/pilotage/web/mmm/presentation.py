@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from pilotage.allocation import AllocationError, optimize
@@ -69,6 +69,8 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
             "mroi_high": r["mroi_high"] * k,
             "share": 100 * r["contribution_share"],
             "spend": r["spend"],
+            "half_life": r["half_life_weeks"],
+            "saturation": r["saturation_weekly_spend"],
         }
         for name, r in sorted(results["channels"].items(), key=lambda kv: -kv[1]["roi"])
     ]
@@ -101,7 +103,31 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
             spend_title=_("Weekly spend"),
             outcome_title=unit["weekly"],
         )
+    if diagnostics["converged"] and results.get("contributions"):  # fits saved before: none
+        context["contributions_chart"] = contributions_chart(results["contributions"], unit)
     return context
+
+
+def contributions_chart(parts: dict[str, Any], unit: dict[str, Any]) -> dict:
+    """The weekly outcome stacked by its drivers: the baseline, then channels by contribution."""
+    channels = sorted(parts["channels"].items(), key=lambda kv: -sum(kv[1]["mean"]))
+    series = [(pgettext("mmm chart", "Baseline"), parts["baseline"]), *channels]
+    rows = [
+        {
+            "week": week,
+            "series": name,
+            "order": order,
+            "mean": band["mean"][i],
+            "low": band["low"][i],
+            "high": band["high"][i],
+        }
+        for order, (name, band) in enumerate(series)
+        for i, week in enumerate(parts["weeks"])
+    ]
+    actual = [{"week": w, "value": v} for w, v in zip(parts["weeks"], parts["actual"], strict=True)]
+    return charts.contributions_over_time(
+        rows, actual, outcome_title=unit["weekly"], actual_title=_("Actual")
+    )
 
 
 def scenario_context(
