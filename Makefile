@@ -69,7 +69,8 @@ bench-peers: install-dev
 	$(UV) pip install --python $(BIN)/python "channelattribution>=2.2,<3" "matplotlib>=3.8,<4"
 
 # PyMC-Marketing, the MMM peer, in its own environment (about 1 GB; it pins its own numpy and
-# PyTensor): then Pilotage's MMM against it on the same markets (an hour or more on 2 cores).
+# PyTensor): then Pilotage's MMM against it on its published example data and on the same
+# simulated markets (an hour or more on 2 cores).
 PYMC_VENV := .venv-pymc
 
 $(PYMC_VENV)/.installed: $(UV)
@@ -78,7 +79,7 @@ $(PYMC_VENV)/.installed: $(UV)
 	@touch $@
 
 bench-pymc: install-dev $(PYMC_VENV)/.installed
-	$(BIN)/python bench/run.py mmm_peer
+	$(BIN)/python bench/run.py mmm_published mmm_peer
 
 # Re-resolve the pinned dependencies after changing pyproject.toml.
 lock: $(UV)

@@ -21,6 +21,7 @@ import import_csv
 import kpi_cube
 import markov_attribution
 import mmm_peer
+import mmm_published
 import mmm_recovery
 import pyarrow.compute as pc
 from timing import best_of
@@ -86,6 +87,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
 # Run only when named: they need a peer installed apart (make bench-pymc) and take long.
 OPTIONAL: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "mmm_peer": (mmm_peer.mmm_peer, mmm_peer.describe),
+    "mmm_published": (mmm_published.mmm_published, mmm_published.describe),
 }
 
 

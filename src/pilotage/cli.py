@@ -631,6 +631,20 @@ def mmm() -> None:
     "--model-out", type=click.Path(dir_okay=False), help="Save the fitted model (JSON) here."
 )
 @click.option(
+    "--adstock",
+    "adstocks",
+    multiple=True,
+    help="Carry-over form: geometric (default) or delayed, for every channel, or "
+    "CHANNEL=FORM (repeat the option).",
+)
+@click.option(
+    "--saturation",
+    "saturations",
+    multiple=True,
+    help="Saturation form: hill (default) or logistic, for every channel, or CHANNEL=FORM "
+    "(repeat the option).",
+)
+@click.option(
     "--contributions-out",
     type=click.Path(dir_okay=False),
     help="Write the weekly contributions here (CSV: week, actual, baseline and each channel, "
@@ -646,6 +660,8 @@ def mmm_fit(
     target: str,
     controls: str,
     model_out: str | None,
+    adstocks: tuple[str, ...],
+    saturations: tuple[str, ...],
     contributions_out: str | None,
     as_json: bool,
 ) -> None:
@@ -684,9 +700,11 @@ def mmm_fit(
             assert csv_path and date_column and target_column and channels
             names = [c.strip() for c in channels.split(",") if c.strip()]
             table = read_weekly_csv(csv_path, date_column, target_column, names, extra)
-        model = MarketingMixModel().fit(
-            table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
-        )
+        names = list(table["spend"])
+        model = MarketingMixModel(
+            adstock=_forms(adstocks, "--adstock", "geometric", names),
+            saturation=_forms(saturations, "--saturation", "hill", names),
+        ).fit(table["spend"], table["y"], dates=table["dates"], controls=table["controls"])
     except (CsvInputError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     if model_out:
@@ -698,6 +716,28 @@ def mmm_fit(
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     click.echo(model.summary_text())
+
+
+def _forms(
+    values: tuple[str, ...], option: str, default: str, channels: list[str]
+) -> str | dict[str, str]:
+    """``--saturation logistic`` (every channel) or ``--saturation a=logistic`` (repeated)."""
+    if not values:
+        return default
+    if len(values) == 1 and "=" not in values[0]:
+        return values[0].strip()
+    chosen = {}
+    for value in values:
+        channel, sep, form = value.partition("=")
+        if not sep:
+            raise click.UsageError(f"{option} {value!r}: give one form, or CHANNEL=FORM each time")
+        if channel.strip() not in channels:
+            raise click.UsageError(
+                f"{option} {value!r}: no channel {channel.strip()!r} "
+                f"(the channels are {', '.join(channels)})"
+            )
+        chosen[channel.strip()] = form.strip()
+    return chosen
 
 
 @main.group()

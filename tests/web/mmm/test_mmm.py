@@ -103,6 +103,18 @@ def test_a_fit_saved_before_contributions_existed_still_shows(client, personas, 
     assert 'id="curves-chart"' in page.content.decode()
 
 
+def test_a_prior_overruled_by_the_data_is_pointed_out(client, personas, fitted):
+    client.force_login(personas.owner)
+    assert 'id="prior-conflicts"' not in client.get(url("mmm", personas)).content.decode()
+    results = copy.deepcopy(fitted.results)
+    message = "Trade shows: the data put its ROI at 4.2e+03, far above its prior interval"
+    results["diagnostics"]["prior_conflicts"] = [{"channel": "Trade shows", "message": message}]
+    fitted.results = results
+    fitted.save()
+    html = client.get(url("mmm", personas)).content.decode()
+    assert 'id="prior-conflicts"' in html and message in html
+
+
 def test_the_summary_follows_the_language(client, personas, fitted):
     client.force_login(personas.owner)
     client.cookies["django_language"] = "fr"

@@ -29,6 +29,9 @@ from pilotage.models.mmm.components import adstock_form, saturation_form
 from pilotage.models.mmm.report import summary_text
 
 CURRENT_WEEKS = 13
+START_ROI = (0.05, 20.0)  # where the least-squares start holds the ROIs (see _optimise)
+STALLED = 1.5  # a fit whose noise is this many times the least squares' has stalled
+PRIOR_CONFLICT_SD = 4.0  # prior sds of log ROI beyond which the data overrule the prior
 SATURATION_FRACTION = 0.8
 FIRST_STEP = 0.1  # of the mean weekly spend: the marginal ROI of a channel idle now
 DEFAULT_ROI_INTERVAL = (0.2, 8.0)
@@ -195,7 +198,7 @@ class MarketingMixModel:
             prior.append((0.0, 0.5))
         return np.column_stack(cols), prior
 
-    def _start(self) -> np.ndarray:
+    def _start(self, roi_range: tuple[float, float] = START_ROI) -> np.ndarray:
         """Prior means for the curves; least squares (β ≥ 0) for the linear part and ROIs."""
         post = self._post
         mean, _ = post.priors()
@@ -212,7 +215,7 @@ class MarketingMixModel:
         for j, (spec, sl) in enumerate(zip(post.channels, post.channel_slices(), strict=True)):
             beta = fit.x[post.n_linear + j]
             roi = beta * post.y_mean * features[:, j].sum() / spec.total
-            z[sl.start] = math.log(min(max(roi, 0.05), 20.0))
+            z[sl.start] = math.log(min(max(roi, roi_range[0]), roi_range[1]))
         if post.pool is not None:
             z[post.n_linear + 1] = float(np.mean(z[post.pooled_positions]))
         return z
@@ -232,8 +235,20 @@ class MarketingMixModel:
                 objective, start, jac=True, method="L-BFGS-B", options=options | {"ftol": ftol}
             )
 
-        result = run(self._start(), POLISH_FTOL[0])
+        # The start holds each ROI within START_ROI: a start far out on a collinear ridge is a
+        # poor one. But when spend is counted in another unit than the outcome (thousands,
+        # impressions) the returns per unit are in the thousands, and from the held start the
+        # fit stalls near the prior with a noise level far above the least squares' own: then
+        # it also starts from the ROIs as the least squares give them, and keeps the better.
+        held = self._start()
+        result = run(held, POLISH_FTOL[0])
         n_iter = int(result.nit)
+        free = self._start((1e-6, 1e9))
+        noise = math.exp(float(result.x[post.n_linear]))
+        if noise > STALLED * math.exp(float(held[post.n_linear])) and not np.allclose(held, free):
+            other = run(free, POLISH_FTOL[0])
+            n_iter += int(other.nit)
+            result = min((result, other), key=lambda r: r.fun)
         hess = -hessian(post, result.x)
         if not _positive_definite(hess) and result.success:
             # L-BFGS stops when f barely moves, which on a flat ridge can be short of the peak
@@ -270,6 +285,7 @@ class MarketingMixModel:
 
     def _boundary_reasons(self, values: dict) -> list[str]:
         reasons = []
+        outcome = float(self._post.y.sum() * self._post.y_mean)
         for spec, ch in zip(self._post.channels, values["channels"], strict=True):
             if ch["adstock"]["decay"] > 0.99:
                 reasons.append(
@@ -284,9 +300,45 @@ class MarketingMixModel:
                     )
                 if key == "shape" and not 0.2 < value < 10:
                     reasons.append(f"{spec.name}: the saturation shape is at a limit ({value:.3g})")
-            if ch["roi"] > 1e3 or ch["roi"] < 1e-4:
+            # unit-free: spend may be counted in thousands or impressions, so an ROI in the
+            # thousands is not absurd in itself, but a channel worth more than the outcome is
+            if ch["roi"] * spec.total > outcome:
+                reasons.append(
+                    f"{spec.name}: the fit gives it more than the whole outcome "
+                    f"(ROI {ch['roi']:.3g}), an effect the data cannot hold"
+                )
+            elif ch["roi"] < 1e-4:
                 reasons.append(f"{spec.name}: the ROI is at an extreme ({ch['roi']:.3g})")
         return reasons
+
+    def _prior_conflicts(self) -> list[dict[str, Any]]:
+        """Channels whose ROI (at the posterior mode) lies far outside its prior interval —
+        more than ``PRIOR_CONFLICT_SD`` prior standard deviations of log ROI from its centre:
+        ``channel``, ``roi``, ``prior_low``, ``prior_high`` and a plain-words ``message``."""
+        post = self._post
+        out = []
+        for spec, ch in zip(post.channels, self._map_values["channels"], strict=True):
+            interval = (self.roi_priors or {}).get(spec.name, self.default_roi_interval)
+            centre, sd = lognormal_from_interval(*interval)
+            distance = (math.log(ch["roi"]) - centre) / sd
+            if abs(distance) > PRIOR_CONFLICT_SD:
+                where = "above" if distance > 0 else "below"
+                message = (
+                    f"{spec.name}: the data put its ROI at {ch['roi']:.3g}, far {where} its "
+                    f"prior interval {interval[0]:g}–{interval[1]:g}, and outweigh the prior; "
+                    "is spend counted in the same unit as the outcome (not in thousands, cents "
+                    "or impressions)?"
+                )
+                out.append(
+                    {
+                        "channel": spec.name,
+                        "roi": ch["roi"],
+                        "prior_low": float(interval[0]),
+                        "prior_high": float(interval[1]),
+                        "message": message,
+                    }
+                )
+        return out
 
     def _draw(self) -> None:
         rng = np.random.default_rng(self.random_state)
@@ -367,6 +419,7 @@ class MarketingMixModel:
             "holdout": self.holdout_,
             "converged": self.converged_,
             "convergence_reasons": list(self.convergence_reasons_),
+            "prior_conflicts": self._prior_conflicts(),
             "weeks": len(y),
             "iterations": self.n_iter_,
         }

@@ -39,14 +39,28 @@ def summary_text(
             )
     r2 = f"{diagnostics['r2']:.2f}"
     mape = f"{100 * diagnostics['mape']:.1f}"
+    overruled = ", ".join(c["channel"] for c in diagnostics.get("prior_conflicts", []))
     if fr:
-        return (
+        text = (
             ". ".join(parts)
             + f". Intervalles à 90 %. Le modèle explique {r2.replace('.', ',')} de la variance "
             f"hebdomadaire (R²), erreur moyenne {mape.replace('.', ',')} %."
         )
-    return (
+        if overruled:
+            text += (
+                f" Pour {overruled}, les données placent le rendement loin de l'intervalle "
+                "attendu a priori : vérifiez que les dépenses sont comptées dans la même unité "
+                "que le résultat."
+            )
+        return text
+    text = (
         ". ".join(parts)
         + f". Intervals are 90%. The model explains {r2} of the weekly variance (R²), "
         f"mean error {mape}%."
     )
+    if overruled:
+        text += (
+            f" For {overruled}, the data put the return far outside the prior interval: check "
+            "that spend is counted in the same unit as the outcome."
+        )
+    return text
