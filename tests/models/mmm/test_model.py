@@ -63,6 +63,7 @@ def test_it_round_trips_through_json(small_model, tmp_path):
     for name, r in small_model.channel_results().items():
         numbers = {k: v for k, v in r.items() if isinstance(v, float)}
         assert {k: loaded.channel_results()[name][k] for k in numbers} == pytest.approx(numbers)
+    assert loaded.log_evidence_ == pytest.approx(small_model.log_evidence_)
 
 
 def test_it_turns_a_business_roi_interval_into_the_prior():

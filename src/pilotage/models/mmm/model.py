@@ -220,7 +220,9 @@ class MarketingMixModel:
             z[post.n_linear + 1] = float(np.mean(z[post.pooled_positions]))
         return z
 
-    def _optimise(self) -> None:
+    def _optimise(self, start: np.ndarray | None = None) -> None:
+        """MAP by L-BFGS, the Laplace covariance, convergence; ``start`` skips the usual starts
+        (a warm start from a neighbouring model's fit)."""
         post = self._post
 
         def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
@@ -240,15 +242,16 @@ class MarketingMixModel:
         # impressions) the returns per unit are in the thousands, and from the held start the
         # fit stalls near the prior with a noise level far above the least squares' own: then
         # it also starts from the ROIs as the least squares give them, and keeps the better.
-        held = self._start()
+        held = self._start() if start is None else start
         result = run(held, POLISH_FTOL[0])
         n_iter = int(result.nit)
-        free = self._start((1e-6, 1e9))
         noise = math.exp(float(result.x[post.n_linear]))
-        if noise > STALLED * math.exp(float(held[post.n_linear])) and not np.allclose(held, free):
-            other = run(free, POLISH_FTOL[0])
-            n_iter += int(other.nit)
-            result = min((result, other), key=lambda r: r.fun)
+        if start is None and noise > STALLED * math.exp(float(held[post.n_linear])):
+            free = self._start((1e-6, 1e9))
+            if not np.allclose(held, free):
+                other = run(free, POLISH_FTOL[0])
+                n_iter += int(other.nit)
+                result = min((result, other), key=lambda r: r.fun)
         hess = -hessian(post, result.x)
         if not _positive_definite(hess) and result.success:
             # L-BFGS stops when f barely moves, which on a flat ridge can be short of the peak
@@ -271,7 +274,9 @@ class MarketingMixModel:
         if _positive_definite(hess):
             self.covariance_ = np.linalg.inv(hess)
             self._chol = np.linalg.cholesky(self.covariance_)
+            self.log_evidence_: float | None = self._log_evidence()
         else:
+            self.log_evidence_ = None
             reasons.append(
                 "the fit is not a clear peak of the posterior (its curvature is not positive "
                 "in every direction), so intervals cannot be computed; some parameters are "
@@ -282,6 +287,17 @@ class MarketingMixModel:
         reasons.extend(self._boundary_reasons(post.unpack(z)))
         self.convergence_reasons_ = reasons
         self.converged_ = not reasons
+
+    def _log_evidence(self) -> float:
+        """Laplace's log marginal likelihood, up to the likelihood's constant (the same for any
+        choice of forms on the same data): log p(y, θ̂) with the priors' normalising constants,
+        + ½ log |Σ| (the d/2 log 2π of the priors and of the Gaussian cancel)."""
+        _, sd = self._post.priors()
+        return (
+            self.log_posterior_
+            - float(np.log(sd).sum())
+            + 0.5 * float(np.linalg.slogdet(self.covariance_)[1])
+        )
 
     def _boundary_reasons(self, values: dict) -> list[str]:
         reasons = []
@@ -614,6 +630,7 @@ class MarketingMixModel:
             "optimizer_message": self.optimizer_message_,
             "n_iter": self.n_iter_,
             "holdout": self.holdout_,
+            "log_evidence": self.log_evidence_,
         }
         Path(path).write_text(json.dumps(doc, indent=1), encoding="utf-8")
 
@@ -644,6 +661,7 @@ class MarketingMixModel:
         model.n_iter_ = doc["n_iter"]
         model.holdout_ = doc["holdout"]
         model.log_posterior_ = float(model._post.log_density(model.params_))
+        model.log_evidence_ = doc.get("log_evidence")  # files written before: None
         model._draw()
         return model
 
