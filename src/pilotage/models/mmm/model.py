@@ -220,9 +220,7 @@ class MarketingMixModel:
             z[post.n_linear + 1] = float(np.mean(z[post.pooled_positions]))
         return z
 
-    def _optimise(self, start: np.ndarray | None = None) -> None:
-        """MAP by L-BFGS, the Laplace covariance, convergence; ``start`` skips the usual starts
-        (a warm start from a neighbouring model's fit)."""
+    def _optimise(self) -> None:
         post = self._post
 
         def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
@@ -242,11 +240,11 @@ class MarketingMixModel:
         # impressions) the returns per unit are in the thousands, and from the held start the
         # fit stalls near the prior with a noise level far above the least squares' own: then
         # it also starts from the ROIs as the least squares give them, and keeps the better.
-        held = self._start() if start is None else start
+        held = self._start()
         result = run(held, POLISH_FTOL[0])
         n_iter = int(result.nit)
         noise = math.exp(float(result.x[post.n_linear]))
-        if start is None and noise > STALLED * math.exp(float(held[post.n_linear])):
+        if noise > STALLED * math.exp(float(held[post.n_linear])):
             free = self._start((1e-6, 1e9))
             if not np.allclose(held, free):
                 other = run(free, POLISH_FTOL[0])
