@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from pilotage.importers.problems import Rejected
+from pilotage.importers.reader import decode, sniff_delimiter
+from pilotage.importers.values import (
+    ValueProblem,
+    decide_number_style,
+    is_missing,
+    parse_number,
+)
 
 TARGETS = ("revenue", "customers", "leads")
 
@@ -24,56 +34,87 @@ def read_weekly_csv(
     channels: list[str],
     controls: list[str] | None = None,
 ) -> dict[str, Any]:
-    """``{"dates", "y", "spend": {channel: array}, "controls": {name: array}}`` from a wide CSV."""
+    """``{"dates", "y", "spend": {channel: array}, "controls": {name: array}}`` from a wide CSV.
+
+    The encoding (UTF-8, UTF-16, Windows-1252) and the delimiter (``,`` ``;`` or tab) are found
+    as the importers find them (``pilotage.importers.reader``). Numbers may be written in either
+    style (``1,234.56`` or ``1 234,56``, with or without a currency sign): the file's style is
+    decided from evidence in its cells, as the importers do (``pilotage.importers.values``); a
+    number that could be read both ways with nothing in the file to tell (``12,500`` and no
+    other decimal) is refused, never guessed."""
     controls = controls or []
     path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        for column in [date_column, target_column, *channels, *controls]:
-            if column not in header:
+    numeric = [target_column, *channels, *controls]
+    try:
+        text, _ = decode(path.read_bytes(), path.name)
+    except Rejected:
+        raise CsvInputError(f"{path}: not a text file in a known encoding") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    header = reader.fieldnames or []
+    for column in [date_column, *numeric]:
+        if column not in header:
+            raise CsvInputError(
+                f"{path}, line 1: no column {column!r} (columns: {', '.join(header)})"
+            )
+    rows = list(reader)
+    try:
+        style = decide_number_style(row[c] for row in rows for c in numeric)
+    except ValueProblem as problem:
+        raise CsvInputError(
+            f"{path}: numbers are written with a decimal point in some cells and a decimal comma "
+            f"in others ({problem.value}); write them all one way"
+        ) from None
+    dates: list[dt.date] = []
+    values: dict[str, list[float]] = {c: [] for c in numeric}
+    for line, row in enumerate(rows, start=2):
+        try:
+            dates.append(dt.date.fromisoformat((row[date_column] or "").strip()[:10]))
+        except ValueError:
+            raise CsvInputError(
+                f"{path}, line {line}, column {date_column!r}: {row[date_column]!r} is not "
+                "an ISO date (YYYY-MM-DD)"
+            ) from None
+        for column in numeric:
+            number = _weekly_number(path, line, column, row[column], style)
+            if column in channels and number < 0:
                 raise CsvInputError(
-                    f"{path}, line 1: no column {column!r} (columns: {', '.join(header)})"
+                    f"{path}, line {line}, column {column!r}: spend cannot be negative"
                 )
-        dates: list[dt.date] = []
-        values: dict[str, list[float]] = {c: [] for c in [target_column, *channels, *controls]}
-        for line, row in enumerate(reader, start=2):
-            try:
-                dates.append(dt.date.fromisoformat((row[date_column] or "").strip()[:10]))
-            except ValueError:
-                raise CsvInputError(
-                    f"{path}, line {line}, column {date_column!r}: {row[date_column]!r} is not "
-                    "an ISO date (YYYY-MM-DD)"
-                ) from None
-            for column in values:
-                text = (row[column] or "").strip().replace(",", ".")
-                try:
-                    number = float(text)
-                except ValueError:
-                    number = float("nan")
-                if not np.isfinite(number):
-                    raise CsvInputError(
-                        f"{path}, line {line}, column {column!r}: {row[column]!r} is not a number"
-                    )
-                if column in channels and number < 0:
-                    raise CsvInputError(
-                        f"{path}, line {line}, column {column!r}: spend cannot be negative"
-                    )
-                values[column].append(number)
+            values[column].append(number)
     if len(dates) < 2:
         raise CsvInputError(f"{path}: fewer than two weeks of data")
-    gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
-    if gaps != {7}:
-        raise CsvInputError(
-            f"{path}, column {date_column!r}: dates must be consecutive weeks in order "
-            f"(7 days apart), found gaps of {sorted(gaps)} days"
-        )
+    for line, (before, after) in enumerate(zip(dates, dates[1:], strict=False), start=3):
+        if (after - before).days != 7:
+            raise CsvInputError(
+                f"{path}, line {line}, column {date_column!r}: {after} comes "
+                f"{(after - before).days} days after {before}; the rows must be consecutive "
+                "weeks in order (7 days apart)"
+            )
     return {
         "dates": dates,
         "y": np.array(values[target_column]),
         "spend": {c: np.array(values[c]) for c in channels},
         "controls": {c: np.array(values[c]) for c in controls},
     }
+
+
+def _weekly_number(path: Path, line: int, column: str, raw: str | None, style: str | None) -> float:
+    where = f"{path}, line {line}, column {column!r}"
+    if is_missing(raw):
+        raise CsvInputError(f"{where}: empty; every week needs a value (0 for no spend)")
+    try:
+        number = parse_number(raw, style)
+    except ValueProblem as problem:
+        if problem.code == "ambiguous_number":
+            raise CsvInputError(
+                f"{where}: {raw!r} could be a thousands separator or a decimal, and no other "
+                "number in the file shows which; write it without the separator (12500 or 12.5)"
+            ) from None
+        raise CsvInputError(f"{where}: {raw!r} is not a number") from None
+    assert number is not None  # missing cells were refused above
+    if not np.isfinite(number.value):
+        raise CsvInputError(f"{where}: {raw!r} is not a number")
+    return number.value
 
 
 _TARGET_SQL = {
