@@ -631,6 +631,13 @@ def mmm() -> None:
     "--model-out", type=click.Path(dir_okay=False), help="Save the fitted model (JSON) here."
 )
 @click.option(
+    "--roi-prior",
+    "roi_priors",
+    multiple=True,
+    help='What you expect a channel to return, as its 90% range: "CHANNEL=LOW:HIGH" (e.g. '
+    '"Trade shows=0.5:3"; repeat the option). Others start from 0.2–8.',
+)
+@click.option(
     "--adstock",
     "adstocks",
     multiple=True,
@@ -660,6 +667,7 @@ def mmm_fit(
     target: str,
     controls: str,
     model_out: str | None,
+    roi_priors: tuple[str, ...],
     adstocks: tuple[str, ...],
     saturations: tuple[str, ...],
     contributions_out: str | None,
@@ -704,6 +712,7 @@ def mmm_fit(
         model = MarketingMixModel(
             adstock=_forms(adstocks, "--adstock", "geometric", names),
             saturation=_forms(saturations, "--saturation", "hill", names),
+            roi_priors=_roi_priors(roi_priors, names),
         ).fit(table["spend"], table["y"], dates=table["dates"], controls=table["controls"])
     except (CsvInputError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -738,6 +747,31 @@ def _forms(
             )
         chosen[channel.strip()] = form.strip()
     return chosen
+
+
+def _roi_priors(values: tuple[str, ...], channels: list[str]) -> dict[str, tuple[float, float]]:
+    """``--roi-prior "Trade shows=0.5:3"`` (repeated) → ``{"Trade shows": (0.5, 3.0)}``."""
+    priors = {}
+    for value in values:
+        channel, _, interval = value.rpartition("=")
+        low, colon, high = interval.partition(":")
+        try:
+            bounds = (float(low), float(high)) if colon else None
+        except ValueError:
+            bounds = None
+        if not channel or bounds is None:
+            raise click.UsageError(
+                f'--roi-prior {value!r}: write "CHANNEL=LOW:HIGH", e.g. "tv=0.5:3"'
+            )
+        if channel.strip() not in channels:
+            raise click.UsageError(
+                f"--roi-prior {value!r}: no channel {channel.strip()!r} "
+                f"(the channels are {', '.join(channels)})"
+            )
+        if not 0 < bounds[0] < bounds[1]:
+            raise click.UsageError(f"--roi-prior {value!r}: the range needs 0 < LOW < HIGH")
+        priors[channel.strip()] = bounds
+    return priors
 
 
 @main.group()

@@ -104,9 +104,21 @@ def test_the_cli_fits_the_published_example_with_the_forms_it_is_given():
     assert (mixed["x1"]["saturation"], mixed["x2"]["saturation"]) == ("hill", "logistic")
 
 
+def test_the_cli_takes_a_stated_expected_return_per_channel():
+    result = run_cli("--saturation", "logistic", "--roi-prior", "x1=4000:6500")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [c["channel"] for c in doc["diagnostics"]["prior_conflicts"]] == ["x2"]
+    assert 4000 < doc["channels"]["x1"]["roi"] < 6500
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [
+        (["--roi-prior", "x1=0.5"], 'write "CHANNEL=LOW:HIGH"'),
+        (["--roi-prior", "x1=a:b"], 'write "CHANNEL=LOW:HIGH"'),
+        (["--roi-prior", "x3=1:2"], "no channel 'x3'"),
+        (["--roi-prior", "x1=3:1"], "the range needs 0 < LOW < HIGH"),
         (["--saturation", "x3=logistic"], "no channel 'x3' (the channels are x1, x2)"),
         (["--saturation", "x1=logistic", "--saturation", "hill"], "CHANNEL=FORM each time"),
         (["--adstock", "weibull"], "unknown adstock 'weibull'; choose from geometric, delayed"),

@@ -99,3 +99,34 @@ class LiftTestForm(forms.Form):
     def __init__(self, *args, channels: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [(c, c) for c in channels]
+
+
+class RoiPriorForm(forms.Form):
+    """A channel's expected return before the data speak: the central 90% interval of its ROI,
+    in the units the model page shows (revenue per unit of currency, or leads per 1,000)."""
+
+    channel = forms.ChoiceField(label=_("Channel"))
+    low = forms.DecimalField(
+        label=_("Low end (9 chances in 10 above it)"),
+        min_value=Decimal("0.0001"),
+        max_digits=14,
+        decimal_places=4,
+    )
+    high = forms.DecimalField(
+        label=_("High end (9 chances in 10 below it)"),
+        min_value=Decimal("0.0001"),
+        max_digits=14,
+        decimal_places=4,
+    )
+    source = forms.CharField(label=_("What it rests on"), max_length=300, required=False)
+
+    def __init__(self, *args, channels: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [(c, c) for c in channels]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("low"), data.get("high")
+        if low is not None and high is not None and high <= low:
+            self.add_error("high", _("The high end must be above the low end."))
+        return data

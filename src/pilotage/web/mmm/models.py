@@ -16,6 +16,10 @@ class MmmTarget(models.TextChoices):
     LEADS = "leads", _("leads")
 
 
+# ROIs of leads per € are tiny numbers: pages show (and take) them per 1,000 of the currency
+ROI_DISPLAY_SCALE = {MmmTarget.REVENUE: 1.0, MmmTarget.LEADS: 1000.0}
+
+
 class MmmFit(models.Model):
     """One fit of the marketing-mix model: its progress while it runs, then the saved model
     (``model``: the JSON of ``MarketingMixModel.save``) and what the pages show (``results``:
@@ -86,3 +90,40 @@ class MmmLiftTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: +{self.extra_spend} over {self.weeks} weeks → {self.extra_outcome}"
+
+
+class MmmRoiPrior(models.Model):
+    """What a marketer expects a channel to return before the data speak: the central 90%
+    interval of its ROI, which replaces the default prior (0.2–8 per unit spent) for that
+    channel in the next fits. In the outcome the workspace's model explained when it was
+    entered, as the pages show it: revenue per unit of currency, or leads per 1,000 of it
+    (``ROI_DISPLAY_SCALE``). One per channel and outcome: entering another replaces it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="roi_priors")
+    channel = models.CharField(_("channel"), max_length=200)
+    low = models.DecimalField(_("low end"), max_digits=14, decimal_places=4)
+    high = models.DecimalField(_("high end"), max_digits=14, decimal_places=4)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=MmmTarget.choices)
+    source = models.CharField(_("what it rests on"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["channel", "outcome"]
+        verbose_name = _("expected return")
+        verbose_name_plural = _("expected returns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "channel", "outcome"], name="mmm_one_roi_prior_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.low}–{self.high} ({self.outcome})"
+
+    def interval(self) -> tuple[float, float]:
+        """The interval in the model's units (outcome per unit of currency)."""
+        scale = ROI_DISPLAY_SCALE[MmmTarget(self.outcome)]
+        return float(self.low) / scale, float(self.high) / scale

@@ -11,11 +11,10 @@ from pilotage.allocation import AllocationError, optimize
 from pilotage.models.mmm import MarketingMixModel
 from pilotage.web.mmm import analysis, charts, services
 from pilotage.web.mmm.forms import ScenarioForm
-from pilotage.web.mmm.models import MmmFit, MmmTarget
+from pilotage.web.mmm.models import ROI_DISPLAY_SCALE, MmmFit, MmmTarget
 from pilotage.web.mmm.services import INTERRUPTED
 
-# leads per € are tiny numbers: they are shown per 1,000 of the currency
-SCALE = {MmmTarget.REVENUE: 1.0, MmmTarget.LEADS: 1000.0}
+SCALE = ROI_DISPLAY_SCALE
 
 
 def units(fit: MmmFit) -> dict[str, Any]:
@@ -76,6 +75,9 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
     ]
     diagnostics = results["diagnostics"]
     holdout = diagnostics.get("holdout")
+    context["roi_priors"] = [  # fits before expected returns existed have none
+        p | {"low": p["low"] * k, "high": p["high"] * k} for p in results.get("roi_priors", [])
+    ]
     context.update(
         units=unit,
         rows=rows,

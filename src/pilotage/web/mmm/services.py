@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pilotage.models.mmm import Lift, MarketingMixModel, weekly_table
 from pilotage.web.imports.models import JobStatus
 from pilotage.web.mmm import analysis
-from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
+from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmRoiPrior, MmmTarget
 from pilotage.web.plans import services as plans
 from pilotage.web.plans.models import Budget
 from pilotage.web.workspaces.models import AuditAction, Workspace
@@ -124,23 +124,69 @@ def delete_lift_test(test: MmmLiftTest, actor: AbstractBaseUser) -> None:
     test.delete()
 
 
+def roi_priors_of(workspace: Workspace, target: str) -> dict[str, tuple[float, float]]:
+    """The workspace's expected returns entered in ``target``'s outcome, channel → 90% interval
+    in the model's units (outcome per unit of currency)."""
+    priors = MmmRoiPrior.objects.filter(workspace=workspace, outcome=target)
+    return {p.channel: p.interval() for p in priors}
+
+
+def add_roi_prior(workspace: Workspace, actor: AbstractBaseUser, **fields) -> MmmRoiPrior:
+    """Save a channel's expected return in the outcome the workspace's model explains now,
+    replacing the one it had (audited as a change)."""
+    outcome = fields.pop("outcome", None) or target_for(workspace)
+    prior = MmmRoiPrior.objects.filter(
+        workspace=workspace, channel=fields["channel"], outcome=outcome
+    ).first()
+    if prior is None:
+        prior = MmmRoiPrior.objects.create(
+            workspace=workspace, outcome=outcome, created_by=actor, **fields
+        )
+        record(workspace, actor, AuditAction.CREATE, prior)
+        return prior
+    changes = {
+        k: [_plain(getattr(prior, k)), _plain(v)]
+        for k, v in fields.items()
+        if getattr(prior, k) != v
+    }
+    for key, value in fields.items():
+        setattr(prior, key, value)
+    prior.created_by, prior.created_at = actor, timezone.now()
+    prior.save()
+    record(workspace, actor, AuditAction.UPDATE, prior, changes)
+    return prior
+
+
+def _plain(value: object) -> str:
+    """``0.5`` for ``Decimal("0.5000")``, as the audit trail shows it."""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def delete_roi_prior(prior: MmmRoiPrior, actor: AbstractBaseUser) -> None:
+    record(prior.workspace, actor, AuditAction.DELETE, prior)
+    prior.delete()
+
+
 def fit_model(
     workspace: Workspace,
     target: str,
     progress: Callable[[float, str], None],
     lift_tests: Sequence[Lift] = (),
     other_outcome: Sequence[Lift] = (),
+    roi_priors: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[dict, dict]:
-    """Fit the model on the workspace's weekly table, calibrated by ``lift_tests`` on channels
-    the table has; returns (model JSON, results JSON). The results list every test with
-    ``used`` and, when not used, ``skipped``: ``"no_spend"`` (the channel has no spend in the
-    data) or ``"other_outcome"`` (``other_outcome``: entered in another outcome than
-    ``target``)."""
+    """Fit the model on the workspace's weekly table, calibrated by ``lift_tests`` and with the
+    expected returns ``roi_priors`` (channel → 90% interval of its ROI) on channels the table
+    has; returns (model JSON, results JSON). The results list every test with ``used`` and,
+    when not used, ``skipped``: ``"no_spend"`` (the channel has no spend in the data) or
+    ``"other_outcome"`` (``other_outcome``: entered in another outcome than ``target``); and
+    every expected return with ``used``."""
     progress(0.05, "reading the weekly data")
     table = weekly_table(warehouse(), workspace.slug, target, holidays=holidays_of(workspace))
     used = [t for t in lift_tests if t.channel in table["spend"]]
+    priors = {c: v for c, v in (roi_priors or {}).items() if c in table["spend"]}
     progress(0.15, "fitting the model")
-    model = MarketingMixModel(lift_tests=used).fit(
+    model = MarketingMixModel(lift_tests=used, roi_priors=priors).fit(
         table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
     )
     progress(0.8, "computing the response curves")
@@ -149,6 +195,10 @@ def fit_model(
         vars(t) | {"used": t in used, "skipped": "" if t in used else "no_spend"}
         for t in lift_tests
     ] + [vars(t) | {"used": False, "skipped": "other_outcome"} for t in other_outcome]
+    results["roi_priors"] = [
+        {"channel": c, "low": low, "high": high, "used": c in priors}
+        for c, (low, high) in (roi_priors or {}).items()
+    ]
     progress(0.95, "saving")
     return _dump(model), results
 

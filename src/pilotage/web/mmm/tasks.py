@@ -23,7 +23,10 @@ def run_fit(fit_id: int) -> str:
 
     try:
         tests, other = services.lift_tests_of(fit.workspace, fit.target)
-        model, results = services.fit_model(fit.workspace, fit.target, progress, tests, other)
+        priors = services.roi_priors_of(fit.workspace, fit.target)
+        model, results = services.fit_model(
+            fit.workspace, fit.target, progress, tests, other, roi_priors=priors
+        )
     except ValueError as exc:  # no spend, too few weeks: said to the user
         _save(fit, status=JobStatus.FAILED, step=str(exc)[:200], finished_at=timezone.now())
         return fit.status

@@ -13,4 +13,10 @@ urlpatterns = [
         views.delete_lift_test,
         name="mmm_lift_test_delete",
     ),
+    path("w/<slug:slug>/mmm/expected-returns/", views.roi_priors, name="mmm_roi_priors"),
+    path(
+        "w/<slug:slug>/mmm/expected-returns/<int:pk>/delete/",
+        views.delete_roi_prior,
+        name="mmm_roi_prior_delete",
+    ),
 ]

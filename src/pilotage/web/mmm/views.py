@@ -13,8 +13,14 @@ from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
 from pilotage.web.mmm import services
-from pilotage.web.mmm.forms import DEFAULT_CAUTIOUS, DEFAULT_WEEKS, LiftTestForm, ScenarioForm
-from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmTarget
+from pilotage.web.mmm.forms import (
+    DEFAULT_CAUTIOUS,
+    DEFAULT_WEEKS,
+    LiftTestForm,
+    RoiPriorForm,
+    ScenarioForm,
+)
+from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmRoiPrior, MmmTarget
 from pilotage.web.mmm.presentation import (
     fit_context,
     lift_test_suggestions,
@@ -128,3 +134,41 @@ def delete_lift_test(request: HttpRequest, pk: int) -> HttpResponse:
     services.delete_lift_test(test, request.user)
     messages.success(request, _("Lift test removed."))
     return redirect("mmm_lift_tests", request.workspace.slug)
+
+
+@workspace_view(financials=True)
+def roi_priors(request: HttpRequest) -> HttpResponse:
+    """What the marketers expect each channel to return, which the next fits start from."""
+    workspace = request.workspace
+    channels = services.spend_channels(workspace)
+    form = RoiPriorForm(channels=channels)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied
+        form = RoiPriorForm(request.POST, channels=channels)
+        if form.is_valid():
+            services.add_roi_prior(workspace, request.user, **form.cleaned_data)
+            messages.success(request, _("Expected return saved: the next fit will start from it."))
+            return redirect("mmm_roi_priors", workspace.slug)
+    context = {
+        "form": form,
+        "has_spend": bool(channels),
+        "priors": MmmRoiPrior.objects.filter(workspace=workspace),
+        "roi_unit": _roi_unit(workspace, services.target_for(workspace)),
+    }
+    return render(request, "mmm/roi_priors.html", context, status=400 if form.errors else 200)
+
+
+def _roi_unit(workspace, target: str) -> str:
+    if target == MmmTarget.LEADS:
+        return _("leads per 1,000 %(currency)s spent") % {"currency": workspace.currency}
+    return _("revenue per %(currency)s spent") % {"currency": workspace.currency}
+
+
+@workspace_view(*EDITOR_ROLES)
+@require_POST
+def delete_roi_prior(request: HttpRequest, pk: int) -> HttpResponse:
+    prior = get_object_or_404(MmmRoiPrior, pk=pk, workspace=request.workspace)
+    services.delete_roi_prior(prior, request.user)
+    messages.success(request, _("Expected return removed."))
+    return redirect("mmm_roi_priors", request.workspace.slug)
