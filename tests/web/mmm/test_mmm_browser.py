@@ -46,4 +46,15 @@ def test_the_model_page_draws_its_charts_and_a_scenario_becomes_a_draft_budget(
     page.click("#apply-recommended")
     page.wait_for_url("**/budget/?version=*")
     assert "(recommended)" in page.content()
+
+    page.goto(f"{live_server.url}/w/industrie-demo/mmm/")
+    page.click("#roi-priors-link")
+    page.wait_for_url("**/mmm/expected-returns/")
+    page.select_option("#id_channel", "Trade shows")
+    page.fill("#id_low", "0.5")
+    page.fill("#id_high", "3")
+    page.fill("#id_source", "Debriefs of the 2025 fairs")
+    page.click("#roi-prior-form button[type=submit]")
+    page.wait_for_selector('#roi-priors tr[data-channel="Trade shows"]')
+    assert "Debriefs of the 2025 fairs" in page.content()
     assert page.problems == []
