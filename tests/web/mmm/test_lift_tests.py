@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pilotage.models.mmm import MarketingMixModel
+from pilotage.web.experiments.models import Decision, Experiment, Status, Unit
 from pilotage.web.mmm.models import MmmFit, MmmLiftTest
 from pilotage.web.workspaces.models import AuditEvent
 from pilotage.web.workspaces.services import create_workspace
@@ -165,3 +167,50 @@ def test_a_workspace_without_spend_is_told_to_import_it_first(client, personas):
     # the demo workspace, which has spend, gets the form
     html = client.get(page(personas)).content.decode()
     assert 'id="lift-test-form"' in html and 'id="no-spend"' not in html
+
+
+@pytest.fixture
+def decided_pilot(personas):
+    return Experiment.objects.create(
+        workspace=personas.workspace,
+        owner=personas.owner,
+        name="Paid search +30% in two regions",
+        we_believe="more search spend",
+        will="bring more leads",
+        because="we are under-bidding",
+        channel=CHANNEL,
+        objective="leads",
+        metric="leads",
+        unit=Unit.REGION,
+        baseline=0.04,
+        daily_traffic=1600,
+        duration_days=28,
+        planned_start=dt.date(2026, 3, 2),
+        status=Status.DECIDED,
+        decision=Decision.INDUSTRIALISE,
+    )
+
+
+def test_a_decided_pilot_leads_to_a_lift_test_started_with_its_channel_and_weeks(
+    client, personas, decided_pilot
+):
+    client.force_login(personas.owner)
+    pilot_page = reverse("experiment", args=[personas.workspace.slug, decided_pilot.pk])
+    html = client.get(pilot_page).content.decode()
+    assert f"lift-tests/?pilot={decided_pilot.pk}" in html
+    form = client.get(page(personas), {"pilot": decided_pilot.pk}).context["form"]
+    assert form.initial["channel"] == CHANNEL and form.initial["weeks"] == 4
+    assert "Paid search +30% in two regions" in form.initial["source"]
+    # the agency member, who does not see financial figures, gets no link
+    client.force_login(personas.agency)
+    assert 'id="pilot-to-lift-test"' not in client.get(pilot_page).content.decode()
+
+
+def test_a_pilot_of_another_workspace_or_channel_starts_nothing(client, personas, decided_pilot):
+    client.force_login(personas.owner)
+    assert client.get(page(personas), {"pilot": "999999"}).context["form"].initial == {}
+    assert client.get(page(personas), {"pilot": "x"}).context["form"].initial == {}
+    decided_pilot.channel = "Radio"  # no spend on it: the editor picks the channel
+    decided_pilot.save()
+    initial = client.get(page(personas), {"pilot": decided_pilot.pk}).context["form"].initial
+    assert "channel" not in initial and initial["weeks"] == 4

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
+from pilotage.web.experiments.models import Experiment
 from pilotage.web.mmm import services
 from pilotage.web.mmm.forms import (
     DEFAULT_CAUTIOUS,
@@ -105,7 +107,7 @@ def lift_tests(request: HttpRequest) -> HttpResponse:
     """The lift tests that calibrate the next fits; editors add and remove them."""
     workspace = request.workspace
     channels = services.spend_channels(workspace)
-    form = LiftTestForm(channels=channels)
+    form = LiftTestForm(channels=channels, initial=_lift_test_start(request, channels))
     if request.method == "POST":
         if not request.membership.can_edit:
             raise PermissionDenied
@@ -125,6 +127,27 @@ def lift_tests(request: HttpRequest) -> HttpResponse:
         "outcome": _("leads") if target == MmmTarget.LEADS else _("revenue"),
     }
     return render(request, "mmm/lift_tests.html", context, status=400 if form.errors else 200)
+
+
+def _lift_test_start(request: HttpRequest, channels: list[str]) -> dict:
+    """What a pilot's page passes on (``?pilot=<pk>``): its channel, weeks and name, so the
+    editor only adds the extra spend and what it brought."""
+    pk = request.GET.get("pilot", "")
+    pilot = (
+        Experiment.objects.filter(workspace=request.workspace, pk=pk).first()
+        if pk.isdigit()
+        else None
+    )
+    if pilot is None:
+        return {}
+    start = {
+        "weeks": max(1, round(pilot.duration_days / 7)),
+        "source": _("Pilot “%(name)s”, from %(start)s")
+        % {"name": pilot.name, "start": date_format(pilot.planned_start, "SHORT_DATE_FORMAT")},
+    }
+    if pilot.channel in channels:
+        start["channel"] = pilot.channel
+    return start
 
 
 @workspace_view(*EDITOR_ROLES)
