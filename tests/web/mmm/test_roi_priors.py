@@ -136,3 +136,10 @@ def test_a_workspace_without_spend_is_told_to_import_it_first(client, personas):
     assert 'id="no-spend"' in html and 'id="roi-prior-form"' not in html
     html = client.get(page(personas)).content.decode()
     assert 'id="roi-prior-form"' in html and 'id="no-roi-priors"' in html
+
+
+def test_the_page_states_the_default_range_in_the_page_language(client, personas):
+    client.force_login(personas.owner)
+    assert "between 0.2 and 8 per unit spent" in client.get(page(personas)).content.decode()
+    client.cookies["django_language"] = "fr"
+    assert "entre 0,2 et 8 par unité dépensée" in client.get(page(personas)).content.decode()

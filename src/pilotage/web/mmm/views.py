@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotage.allocation import AllocationError
+from pilotage.models.mmm.model import DEFAULT_ROI_INTERVAL
 from pilotage.web.experiments.models import Experiment
 from pilotage.web.mmm import services
 from pilotage.web.mmm.forms import (
@@ -178,6 +179,8 @@ def roi_priors(request: HttpRequest) -> HttpResponse:
         "has_spend": bool(channels),
         "priors": MmmRoiPrior.objects.filter(workspace=workspace),
         "roi_unit": _roi_unit(workspace, services.target_for(workspace)),
+        "default_low": DEFAULT_ROI_INTERVAL[0],
+        "default_high": DEFAULT_ROI_INTERVAL[1],
     }
     return render(request, "mmm/roi_priors.html", context, status=400 if form.errors else 200)
 
