@@ -140,6 +140,7 @@ def test_a_workspace_without_spend_is_told_to_import_it_first(client, personas):
 
 def test_the_page_states_the_default_range_in_the_page_language(client, personas):
     client.force_login(personas.owner)
-    assert "between 0.2 and 8 per unit spent" in client.get(page(personas)).content.decode()
+    html = client.get(page(personas)).content.decode()
+    assert "between 0.2 and 8 per unit spent" in html
     client.cookies["django_language"] = "fr"
     assert "entre 0,2 et 8 par unité dépensée" in client.get(page(personas)).content.decode()

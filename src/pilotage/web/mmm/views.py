@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -179,8 +181,9 @@ def roi_priors(request: HttpRequest) -> HttpResponse:
         "has_spend": bool(channels),
         "priors": MmmRoiPrior.objects.filter(workspace=workspace),
         "roi_unit": _roi_unit(workspace, services.target_for(workspace)),
-        "default_low": DEFAULT_ROI_INTERVAL[0],
-        "default_high": DEFAULT_ROI_INTERVAL[1],
+        # 0.2 and 8 as written, in the page's decimal format
+        "default_low": number_format(Decimal(f"{DEFAULT_ROI_INTERVAL[0]:g}")),
+        "default_high": number_format(Decimal(f"{DEFAULT_ROI_INTERVAL[1]:g}")),
     }
     return render(request, "mmm/roi_priors.html", context, status=400 if form.errors else 200)
 
