@@ -156,6 +156,9 @@ def test_the_recommendation_spends_the_total_and_beats_the_current_mix(client, p
         assert context["recommended"].chance_better >= 0.85
     else:
         assert any("not sure enough of any move" in w for w in context["warnings"])
+        assert context["recommended"].same_as_current
+        assert "The same split as the current one." in page.content.decode()
+    assert context["current"].same_as_current
     assert context["weeks"] == 13
     current, recommended, edited = (context[k] for k in ("current", "recommended", "edited"))
     assert context["total"] == pytest.approx(sum(current.allocation.values()), abs=0.01)

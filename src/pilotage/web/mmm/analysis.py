@@ -99,6 +99,7 @@ class Prediction:
     uplift_low: float
     uplift_high: float
     chance_better: float  # share of the draws in which it beats the current allocation
+    same_as_current: bool = False  # the current allocation itself (to the cent)
 
 
 def evaluate(
@@ -119,6 +120,10 @@ def evaluate(
         uplift_low=float(up_low),
         uplift_high=float(up_high),
         chance_better=float(np.mean(uplift > 0)),
+        same_as_current=all(
+            abs(allocation.get(c, 0.0) - current.get(c, 0.0)) < 0.005
+            for c in {*allocation, *current}
+        ),
     )
 
 
