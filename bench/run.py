@@ -20,6 +20,7 @@ import clv_fit
 import import_csv
 import kpi_cube
 import markov_attribution
+import mmm_laplace_check
 import mmm_peer
 import mmm_published
 import mmm_recovery
@@ -83,6 +84,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
     "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
     "allocation_capture": (allocation_capture.allocation_capture, allocation_capture.describe),
+    "mmm_laplace_check": (mmm_laplace_check.mmm_laplace_check, mmm_laplace_check.describe),
 }
 # Run only when named: they need a peer installed apart (make bench-pymc) and take long.
 OPTIONAL: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
