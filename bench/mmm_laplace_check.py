@@ -24,7 +24,7 @@ MARKETS = [
     for company in ("boutique", "industrie")
     for collinearity, flighting in (("demo", "demo"), ("replanned", "flighted"))
 ]
-DRAWS, THIN, WARMUP = 1000, 50, 20_000
+DRAWS, THIN, WARMUP = 1000, 250, 50_000
 
 
 def _one(scenario: Scenario) -> dict:
