@@ -6,7 +6,8 @@ posterior is also sampled exactly by the reference sampler (``pilotage.models.mm
 adaptive random-walk Metropolis, 2 chains) and the channel ROIs compared: posterior mean and
 90% interval from Laplace's draws against those of the chains, and both against the
 simulator's true ROI (absolute percentage error, coverage). The baseline of the timing is the
-Laplace fit; the candidate, the chains — the ratio says what exactness would cost.
+Laplace fit; the candidate, the chains — the ratio says what exactness would cost. About ten
+minutes on 2 cores: run it by name (``python bench/run.py mmm_laplace_check``).
 """
 
 from __future__ import annotations

@@ -84,10 +84,10 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
     "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
     "allocation_capture": (allocation_capture.allocation_capture, allocation_capture.describe),
-    "mmm_laplace_check": (mmm_laplace_check.mmm_laplace_check, mmm_laplace_check.describe),
 }
-# Run only when named: they need a peer installed apart (make bench-pymc) and take long.
+# Run only when named: they take long, and some need a peer installed apart (make bench-pymc).
 OPTIONAL: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
+    "mmm_laplace_check": (mmm_laplace_check.mmm_laplace_check, mmm_laplace_check.describe),
     "mmm_peer": (mmm_peer.mmm_peer, mmm_peer.describe),
     "mmm_published": (mmm_published.mmm_published, mmm_published.describe),
 }
