@@ -690,13 +690,16 @@ def mmm_fit(
 
     if bool(csv_path) == bool(workspace_ref):
         raise click.UsageError("give either --csv (with its columns) or --workspace")
+    speech: dict[str, str] = {}  # the summary's currency and outcome, when the workspace says
     extra = [c.strip() for c in controls.split(",") if c.strip()]
     try:
         if workspace_ref:
             _django()
             from pilotage.web.workspaces.services import warehouse
 
-            table = weekly_table(warehouse(), _workspace(workspace_ref).slug, target)
+            chosen = _workspace(workspace_ref)
+            table = weekly_table(warehouse(), chosen.slug, target)
+            speech = {"currency": chosen.currency, "outcome": target}
         else:
             for value, option in (
                 (date_column, "--date-column"),
@@ -724,7 +727,7 @@ def mmm_fit(
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    click.echo(model.summary_text())
+    click.echo(model.summary_text(**speech))
 
 
 def _forms(

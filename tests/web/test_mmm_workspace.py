@@ -57,6 +57,13 @@ def test_fit_from_a_workspace(personas):
     doc = json.loads(result.output)
     assert {"Paid search", "Paid social"} <= set(doc["channels"])
     assert "converged" in doc["diagnostics"]
+    # without --json, the summary counts new customers per 1,000 of the workspace's currency
+    text = (
+        CliRunner()
+        .invoke(main, ["mmm", "fit", "--workspace", personas.other.slug, "--target", "customers"])
+        .output
+    )
+    assert "new customers per 1,000 €" in text and "€ per €" not in text
 
 
 def test_csv_or_workspace_not_both(personas, tmp_path):

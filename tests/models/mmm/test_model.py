@@ -107,6 +107,20 @@ def test_it_writes_one_paragraph_in_english_and_french(small_model):
     assert "rapporte" in small_model.summary_text("fr")
 
 
+def test_it_speaks_of_the_outcome_in_its_own_unit_and_the_workspaces_currency(small_model):
+    roi = small_model.channel_results()["search"]["roi"]
+    dollars = small_model.summary_text(currency="USD")
+    assert f"search returns {roi:,.2f} $ per $" in dollars and "€" not in dollars
+    leads = small_model.summary_text(outcome="leads")
+    assert f"search brings {1000 * roi:,.2f} leads per 1,000 €" in leads
+    assert "€ per €" not in leads
+    french = small_model.summary_text("fr", outcome="customers")
+    grouped = f"{1000 * roi:,.2f}".replace(",", "\u202f").replace(".", ",")
+    assert f"search apporte {grouped} nouveaux clients pour 1\u202f000 €" in french
+    with pytest.raises(ValueError, match="outcome must be revenue, leads or customers"):
+        small_model.summary_text(outcome="visits")
+
+
 def test_it_reloads_the_same_model_when_json_keys_come_back_reordered(small_model, tmp_path):
     """PostgreSQL's jsonb sorts object keys: the channels must still meet their parameters."""
 

@@ -16,7 +16,9 @@ from pilotage.web.mmm.models import MmmFit
 @pytest.fixture(scope="session")
 def industrie_fit(demo_warehouse) -> tuple[dict, dict]:
     """(model JSON, results JSON) of the Industrie demo's revenue model (~2 s, once)."""
-    workspace = SimpleNamespace(slug=INDUSTRIE.slug, locale=INDUSTRIE.locale)
+    workspace = SimpleNamespace(
+        slug=INDUSTRIE.slug, locale=INDUSTRIE.locale, currency=INDUSTRIE.currency
+    )
     return services.fit_model(workspace, "revenue", lambda done, step: None)
 
 

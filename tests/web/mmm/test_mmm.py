@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pilotage.web.mmm import services
+from pilotage.web.mmm import analysis, services
 from pilotage.web.mmm.models import MmmFit
 from pilotage.web.plans.models import Budget, BudgetStatus
 from pilotage.web.workspaces.models import AuditEvent
@@ -311,3 +312,11 @@ def test_a_fit_whose_worker_died_is_failed_and_can_be_started_again(
     assert 'id="fit-failed"' in page and said in page
     client.post(url("mmm_fit", personas))
     assert MmmFit.objects.filter(status="queued").count() == 1
+
+
+def test_the_summary_uses_the_workspaces_currency_and_outcome(fitted, industrie_fit):
+    assert "€ per €" in industrie_fit[1]["summary"]["en"]  # the demo: revenue in euros
+    model = services.load_model(fitted)
+    results = analysis.fit_results(model, dt.date(2026, 9, 28), currency="GBP", outcome="leads")
+    assert "leads per 1,000 £" in results["summary"]["en"]
+    assert "leads pour 1\u202f000 £" in results["summary"]["fr"]

@@ -508,9 +508,19 @@ class MarketingMixModel:
             "channels": {spec.name: band(media[:, :, j]) for j, spec in enumerate(post.channels)},
         }
 
-    def summary_text(self, language: str = "en") -> str:
-        """One paragraph: ROI and marginal ROI per channel with intervals, fit quality."""
-        return summary_text(self.channel_results(), self.diagnostics(), language)
+    def summary_text(
+        self, language: str = "en", *, currency: str = "EUR", outcome: str = "revenue"
+    ) -> str:
+        """One paragraph: ROI and marginal ROI per channel with intervals, fit quality, in the
+        outcome's unit (``revenue`` in ``currency``; ``leads`` or ``customers`` per 1,000 of
+        it)."""
+        return summary_text(
+            self.channel_results(),
+            self.diagnostics(),
+            language,
+            currency=currency,
+            outcome=outcome,
+        )
 
     def _mroi(self, j: int, values: dict, betas: list) -> float:
         """d(weekly outcome)/d(weekly spend) at the current spend, at steady state.

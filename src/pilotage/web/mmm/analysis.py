@@ -30,13 +30,23 @@ DRAWS = 200
 CENT = Decimal("0.01")
 
 
-def fit_results(model: MarketingMixModel, last_week: dt.date) -> dict[str, Any]:
-    """Everything the model page shows, as plain JSON."""
+def fit_results(
+    model: MarketingMixModel,
+    last_week: dt.date,
+    *,
+    currency: str = "EUR",
+    outcome: str = "revenue",
+) -> dict[str, Any]:
+    """Everything the model page shows, as plain JSON; the summary speaks of the outcome in its
+    unit (``revenue`` in ``currency``, ``leads`` per 1,000 of it)."""
     diagnostics = model.diagnostics()
     return {
         "channels": model.channel_results(),
         "diagnostics": diagnostics,
-        "summary": {language: model.summary_text(language) for language in ("en", "fr")},
+        "summary": {
+            language: model.summary_text(language, currency=currency, outcome=outcome)
+            for language in ("en", "fr")
+        },
         "curves": response_curves(model) if diagnostics["converged"] else [],
         "contributions": weekly_contributions(model) if diagnostics["converged"] else None,
         "last_week": last_week.isoformat(),

@@ -190,7 +190,9 @@ def fit_model(
         table["spend"], table["y"], dates=table["dates"], controls=table["controls"]
     )
     progress(0.8, "computing the response curves")
-    results = analysis.fit_results(model, table["dates"][-1])
+    results = analysis.fit_results(
+        model, table["dates"][-1], currency=workspace.currency, outcome=target
+    )
     results["lift_tests"] = [
         vars(t) | {"used": t in used, "skipped": "" if t in used else "no_spend"}
         for t in lift_tests
