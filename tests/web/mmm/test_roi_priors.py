@@ -144,3 +144,21 @@ def test_the_page_states_the_default_range_in_the_page_language(client, personas
     assert "between 0.2 and 8 per unit spent" in html
     client.cookies["django_language"] = "fr"
     assert "entre 0,2 et 8 par unité dépensée" in client.get(page(personas)).content.decode()
+
+
+def test_each_range_shows_the_latest_models_estimate_and_whether_it_falls_outside(
+    client, personas, fitted
+):
+    estimate = fitted.results["channels"][CHANNEL]["roi"]
+    client.force_login(personas.owner)
+    client.post(page(personas), entry(low=f"{3 * estimate:.4f}", high=f"{4 * estimate:.4f}"))
+    client.post(page(personas), entry(channel="Paid search", low="0.01", high="1000"))
+    rows = {r["prior"].channel: r for r in client.get(page(personas)).context["priors"]}
+    assert rows[CHANNEL]["estimate"]["roi"] == pytest.approx(estimate)
+    assert rows[CHANNEL]["outside"] and not rows["Paid search"]["outside"]
+    html = client.get(page(personas)).content.decode()
+    assert html.count('class="outside"') == 1
+    # a range stated in another outcome than the latest fit's is not compared
+    MmmRoiPrior.objects.filter(channel="Paid search").update(outcome="leads")
+    rows = {r["prior"].channel: r for r in client.get(page(personas)).context["priors"]}
+    assert rows["Paid search"]["estimate"] is None and not rows["Paid search"]["outside"]

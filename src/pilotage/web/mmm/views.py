@@ -25,7 +25,13 @@ from pilotage.web.mmm.forms import (
     RoiPriorForm,
     ScenarioForm,
 )
-from pilotage.web.mmm.models import MmmFit, MmmLiftTest, MmmRoiPrior, MmmTarget
+from pilotage.web.mmm.models import (
+    ROI_DISPLAY_SCALE,
+    MmmFit,
+    MmmLiftTest,
+    MmmRoiPrior,
+    MmmTarget,
+)
 from pilotage.web.mmm.presentation import (
     fit_context,
     lift_test_suggestions,
@@ -179,13 +185,32 @@ def roi_priors(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "has_spend": bool(channels),
-        "priors": MmmRoiPrior.objects.filter(workspace=workspace),
+        "priors": _priors_against_fit(workspace),
         "roi_unit": _roi_unit(workspace, services.target_for(workspace)),
         # 0.2 and 8 as written, in the page's decimal format
         "default_low": number_format(Decimal(f"{DEFAULT_ROI_INTERVAL[0]:g}")),
         "default_high": number_format(Decimal(f"{DEFAULT_ROI_INTERVAL[1]:g}")),
     }
     return render(request, "mmm/roi_priors.html", context, status=400 if form.errors else 200)
+
+
+def _priors_against_fit(workspace) -> list[dict]:
+    """Each stated range beside what the latest usable fit of its outcome estimates (its ROI and
+    90% interval, in the page's units), and whether that estimate lies outside the range."""
+    fit = services.latest_usable_fit(workspace)
+    rows = []
+    for prior in MmmRoiPrior.objects.filter(workspace=workspace):
+        estimate = None
+        if fit is not None and fit.target == prior.outcome:
+            found = fit.results["channels"].get(prior.channel)
+            if found:
+                k = ROI_DISPLAY_SCALE[MmmTarget(fit.target)]
+                estimate = {key: found[key] * k for key in ("roi", "roi_low", "roi_high")}
+        outside = estimate is not None and not (
+            float(prior.low) <= estimate["roi"] <= float(prior.high)
+        )
+        rows.append({"prior": prior, "estimate": estimate, "outside": outside})
+    return rows
 
 
 def _roi_unit(workspace, target: str) -> str:
