@@ -80,3 +80,10 @@ def test_it_reads_an_excel_csv_with_semicolons_in_windows_1252(tmp_path):
     table = read_weekly_csv(path, "semaine", "ventes", ["télé", "search"])
     assert table["y"].tolist() == [1500.5, 1400.0]
     assert table["spend"]["télé"].tolist() == [200.0, 150.25]
+
+
+def test_a_file_that_is_not_text_is_named(tmp_path):
+    path = tmp_path / "weekly.csv"
+    path.write_bytes(b"\x00\x01\x02\xff\xfe\x00" * 50)
+    with pytest.raises(CsvInputError, match="weekly.csv: not a text file in a known encoding"):
+        read(path)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from pilotage.models.mmm import MarketingMixModel
+from pilotage.models.mmm.report import summary_text
 
 CURVE_POINTS = 25
 CURVE_SPAN = 2.0  # curves run to twice the highest weekly spend seen
@@ -40,14 +41,17 @@ def fit_results(
     """Everything the model page shows, as plain JSON; the summary speaks of the outcome in its
     unit (``revenue`` in ``currency``, ``leads`` per 1,000 of it)."""
     diagnostics = model.diagnostics()
+    channels = model.channel_results()  # over all draws: computed once, used three times
     return {
-        "channels": model.channel_results(),
+        "channels": channels,
         "diagnostics": diagnostics,
         "summary": {
-            language: model.summary_text(language, currency=currency, outcome=outcome)
+            language: summary_text(
+                channels, diagnostics, language, currency=currency, outcome=outcome
+            )
             for language in ("en", "fr")
         },
-        "curves": response_curves(model) if diagnostics["converged"] else [],
+        "curves": response_curves(model, channels=channels) if diagnostics["converged"] else [],
         "contributions": weekly_contributions(model) if diagnostics["converged"] else None,
         "last_week": last_week.isoformat(),
     }
@@ -70,11 +74,17 @@ def weekly_contributions(model: MarketingMixModel) -> dict[str, Any]:
     }
 
 
-def response_curves(model: MarketingMixModel, points: int = CURVE_POINTS) -> list[dict]:
+def response_curves(
+    model: MarketingMixModel,
+    points: int = CURVE_POINTS,
+    *,
+    channels: dict[str, dict[str, Any]] | None = None,
+) -> list[dict]:
     """Rows ``channel, spend, outcome, low, high, current`` (weekly figures; ``current`` marks the
-    channel's current weekly spend, added as its own row)."""
+    channel's current weekly spend, added as its own row); ``channels``: the model's
+    ``channel_results()`` when the caller has them already."""
     rows: list[dict] = []
-    results = model.channel_results()
+    results = channels if channels is not None else model.channel_results()
     for channel in model.channels:
         top = CURVE_SPAN * model.spend_range(channel)[1]
         current = float(results[channel]["current_weekly_spend"])

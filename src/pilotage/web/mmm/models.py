@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotage.models.mmm.report import COUNT_PER
 from pilotage.web.imports.models import JobStatus
 from pilotage.web.workspaces.models import Workspace
 
@@ -17,7 +18,7 @@ class MmmTarget(models.TextChoices):
 
 
 # ROIs of leads per € are tiny numbers: pages show (and take) them per 1,000 of the currency
-ROI_DISPLAY_SCALE = {MmmTarget.REVENUE: 1.0, MmmTarget.LEADS: 1000.0}
+ROI_DISPLAY_SCALE = {MmmTarget.REVENUE: 1.0, MmmTarget.LEADS: float(COUNT_PER)}
 
 
 class MmmFit(models.Model):

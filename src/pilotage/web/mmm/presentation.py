@@ -14,14 +14,17 @@ from pilotage.web.mmm.forms import ScenarioForm
 from pilotage.web.mmm.models import ROI_DISPLAY_SCALE, MmmFit, MmmTarget
 from pilotage.web.mmm.services import INTERRUPTED
 
-SCALE = ROI_DISPLAY_SCALE
-
 
 def units(fit: MmmFit) -> dict[str, Any]:
-    currency = fit.workspace.currency
-    if fit.target == MmmTarget.LEADS:
+    return units_for(fit.target, fit.workspace.currency)
+
+
+def units_for(target: str, currency: str) -> dict[str, Any]:
+    """How the pages name and scale a model's figures: revenue per unit of ``currency``, or
+    leads per 1,000 of it (``ROI_DISPLAY_SCALE``)."""
+    if target == MmmTarget.LEADS:
         return {
-            "scale": SCALE[MmmTarget.LEADS],
+            "scale": ROI_DISPLAY_SCALE[MmmTarget.LEADS],
             "roi": _("Leads per 1,000 %(currency)s spent") % {"currency": currency},
             "outcome": _("Leads"),
             "weekly": _("Leads per week"),

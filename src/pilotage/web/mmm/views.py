@@ -37,6 +37,7 @@ from pilotage.web.mmm.presentation import (
     lift_test_suggestions,
     scenario_context,
     units,
+    units_for,
 )
 from pilotage.web.workspaces.access import workspace_view
 from pilotage.web.workspaces.models import EDITOR_ROLES
@@ -186,7 +187,7 @@ def roi_priors(request: HttpRequest) -> HttpResponse:
         "form": form,
         "has_spend": bool(channels),
         "priors": _priors_against_fit(workspace),
-        "roi_unit": _roi_unit(workspace, services.target_for(workspace)),
+        "roi_unit": units_for(services.target_for(workspace), workspace.currency)["roi"],
         # 0.2 and 8 as written, in the page's decimal format
         "default_low": number_format(Decimal(f"{DEFAULT_ROI_INTERVAL[0]:g}")),
         "default_high": number_format(Decimal(f"{DEFAULT_ROI_INTERVAL[1]:g}")),
@@ -211,12 +212,6 @@ def _priors_against_fit(workspace) -> list[dict]:
         )
         rows.append({"prior": prior, "estimate": estimate, "outside": outside})
     return rows
-
-
-def _roi_unit(workspace, target: str) -> str:
-    if target == MmmTarget.LEADS:
-        return _("leads per 1,000 %(currency)s spent") % {"currency": workspace.currency}
-    return _("revenue per %(currency)s spent") % {"currency": workspace.currency}
 
 
 @workspace_view(*EDITOR_ROLES)
