@@ -30,7 +30,8 @@ GRID = 400
 # outcome at the posterior mode (plugging in the most likely parameters, as before
 # 2026-11-27), the 10% quantile of the outcome, the 90% confidence rule, a 30% ramp limit,
 # both (the scenario planner's opening until 2026-11-27), and the 10% quantile of the gain over
-# the current split, draw by draw (``cautious``: the planner's opening since)
+# the current split, draw by draw (``cautious``: the planner's opening since); and those two
+# with the extrapolation cap (``guard="cap"``, 1.5 × the highest weekly spend seen)
 VARIANTS = {
     "mean": {},
     "mode": {"at_mode": True},
@@ -40,6 +41,8 @@ VARIANTS = {
     "ramp_30_confident_90": {"max_change": 0.3, "confidence": 0.9},
     "cautious": {"objective": "uplift_quantile", "quantile": 0.1},
     "cautious_ramp_30": {"objective": "uplift_quantile", "quantile": 0.1, "max_change": 0.3},
+    "mean_cap": {"guard": "cap"},
+    "cautious_cap": {"objective": "uplift_quantile", "quantile": 0.1, "guard": "cap"},
 }
 # settings run on the model calibrated with one lift test per channel that is not
 # event-driven (``mmm_markets.lift_tests``): what running experiments is worth to the decision
@@ -47,6 +50,8 @@ CALIBRATED = {
     "calibrated_mean": "mean",
     "calibrated_ramp_30_confident_90": "ramp_30_confident_90",
     "calibrated_cautious": "cautious",
+    "calibrated_mean_cap": "mean_cap",
+    "calibrated_cautious_cap": "cautious_cap",
 }
 
 

@@ -31,13 +31,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.models.mmm helpers
 
-from tests.models.mmm.conftest import FORMS, weekly_aggregates  # noqa: E402
+from tests.models.mmm.conftest import FORMS, true_value, weekly_aggregates  # noqa: E402
 
 from pilotage.models.mmm import Lift  # noqa: E402
 from pilotage.simulate.companies import BOUTIQUE, INDUSTRIE  # noqa: E402
 from pilotage.simulate.config import CompanyConfig  # noqa: E402
 from pilotage.simulate.market import Market, simulate  # noqa: E402
-from pilotage.simulate.media import saturate  # noqa: E402
 
 COMPANIES = {"boutique": BOUTIQUE, "industrie": INDUSTRIE}
 AXES = {
@@ -50,6 +49,7 @@ PLAN_JITTER = 0.35
 NOISE_FACTOR = 3.0
 WEEKS = 13  # the horizon of a recommendation, and the weeks "current" spend is averaged over
 LIFT_WEEKS, LIFT_STEP, LIFT_RELATIVE_SE = 4, 0.3, 0.25
+S_SHAPE = 2.0  # the Hill shape of every Hill channel in the S-curve markets (mmm_s_curves)
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,12 @@ class Scenario:
     flighting: str
     noise: str
     seed: int
+    curves: str = "demo"  # or "s_shaped": every Hill channel's shape is S_SHAPE (not an axis)
 
     @property
     def label(self) -> str:
-        return f"{self.company}/{self.collinearity}/{self.flighting}/{self.noise}/seed {self.seed}"
+        label = f"{self.company}/{self.collinearity}/{self.flighting}/{self.noise}/seed {self.seed}"
+        return label if self.curves == "demo" else f"{label}/{self.curves}"
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -79,6 +81,8 @@ class Scenario:
                     changes["pattern"] = "flights"
             if self.collinearity == "replanned" and channel.pattern != "events":
                 changes["plan_jitter"] = PLAN_JITTER
+            if self.curves == "s_shaped" and channel.saturation == "hill":
+                changes["saturation_shape"] = S_SHAPE
             channels.append(dataclasses.replace(channel, **changes))
         baseline = config.baseline_per_day * (NOISE_FACTOR if self.noise == "noisy" else 1.0)
         return dataclasses.replace(config, channels=tuple(channels), baseline_per_day=baseline)
@@ -88,9 +92,9 @@ class Scenario:
         return FORMS[self.company]
 
 
-def scenarios(seeds: tuple[int, ...] = SEEDS) -> Iterator[Scenario]:
+def scenarios(seeds: tuple[int, ...] = SEEDS, curves: str = "demo") -> Iterator[Scenario]:
     for company, *levels, seed in itertools.product(COMPANIES, *AXES.values(), seeds):
-        yield Scenario(company, *levels, seed)
+        yield Scenario(company, *levels, seed, curves=curves)
 
 
 def market(scenario: Scenario) -> tuple[Market, dict, Any, list]:
@@ -98,24 +102,6 @@ def market(scenario: Scenario) -> tuple[Market, dict, Any, list]:
     simulated = simulate(scenario.config(), scenario.seed)
     spend, y, dates = weekly_aggregates(simulated)
     return simulated, spend, y, dates
-
-
-def true_value(truth: dict, allocation: dict[str, float], weeks: int = WEEKS) -> float:
-    """The simulator's steady-state revenue of ``allocation`` (total spend per channel).
-
-    An allocation ``x_c`` over ``W`` weeks is a daily spend ``s_c = x_c / 7W``, whose steady
-    adstock is ``s_c`` (the carry-over weights sum to 1), worth
-    ``7W · β_c · sat_c(s_c) · value per unit``.
-    """
-    value = truth["outcome"]["value_per_unit"]
-    total = 0.0
-    for channel, spend in allocation.items():
-        t = truth["channels"][channel]
-        daily = max(spend, 0.0) / (7 * weeks)
-        sat = t["saturation"]
-        response = float(saturate(np.array([daily]), sat["form"], **sat["params"])[0])
-        total += 7 * weeks * t["beta_units_per_day"] * response * value
-    return total
 
 
 def lift_tests(scenario: Scenario, truth: dict, spend: dict[str, np.ndarray]) -> list[Lift]:

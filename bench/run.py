@@ -24,6 +24,7 @@ import mmm_laplace_check
 import mmm_peer
 import mmm_published
 import mmm_recovery
+import mmm_s_curves
 import pyarrow.compute as pc
 from timing import best_of
 
@@ -84,6 +85,7 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "clv_fit": (clv_fit.clv_fit, clv_fit.describe),
     "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
     "allocation_capture": (allocation_capture.allocation_capture, allocation_capture.describe),
+    "mmm_s_curves": (mmm_s_curves.mmm_s_curves, mmm_s_curves.describe),
 }
 # Run only when named: they take long, and some need a peer installed apart (make bench-pymc).
 OPTIONAL: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {

@@ -648,8 +648,9 @@ def mmm() -> None:
     "--saturation",
     "saturations",
     multiple=True,
-    help="Saturation form: hill (default) or logistic, for every channel, or CHANNEL=FORM "
-    "(repeat the option).",
+    help="Saturation form: michaelis_menten (default; a Hill curve of shape 1, concave), hill "
+    "(free shape, may be S-shaped) or logistic, for every channel, or CHANNEL=FORM (repeat "
+    "the option).",
 )
 @click.option(
     "--contributions-out",
@@ -687,6 +688,7 @@ def mmm_fit(
         weekly_table,
         write_contributions_csv,
     )
+    from pilotage.models.mmm.components import DEFAULT_ADSTOCK, DEFAULT_SATURATION
 
     if bool(csv_path) == bool(workspace_ref):
         raise click.UsageError("give either --csv (with its columns) or --workspace")
@@ -713,8 +715,8 @@ def mmm_fit(
             table = read_weekly_csv(csv_path, date_column, target_column, names, extra)
         names = list(table["spend"])
         model = MarketingMixModel(
-            adstock=_forms(adstocks, "--adstock", "geometric", names),
-            saturation=_forms(saturations, "--saturation", "hill", names),
+            adstock=_forms(adstocks, "--adstock", DEFAULT_ADSTOCK, names),
+            saturation=_forms(saturations, "--saturation", DEFAULT_SATURATION, names),
             roi_priors=_roi_priors(roi_priors, names),
         ).fit(table["spend"], table["y"], dates=table["dates"], controls=table["controls"])
     except (CsvInputError, ValueError) as exc:

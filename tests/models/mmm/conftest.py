@@ -9,6 +9,7 @@ import pytest
 from pilotage.models.mmm import MarketingMixModel
 from pilotage.simulate.companies import BOUTIQUE, INDUSTRIE
 from pilotage.simulate.market import simulate
+from pilotage.simulate.media import saturate
 
 FORMS = {
     "industrie": {"adstock": {"Print catalogue": "delayed"}},
@@ -52,6 +53,24 @@ def weekly_aggregates(market):
     units = np.bincount(arrived, minlength=days)[: weeks * 7].reshape(weeks, 7).sum(axis=1)
     dates = [start + dt.timedelta(days=7 * i) for i in range(weeks)]
     return spend, units * truth["outcome"]["value_per_unit"], dates
+
+
+def true_value(truth: dict, allocation: dict[str, float], weeks: int = 13) -> float:
+    """The simulator's steady-state outcome value of ``allocation`` (total spend per channel).
+
+    An allocation ``x_c`` over ``W`` weeks is a daily spend ``s_c = x_c / 7W``, whose steady
+    adstock is ``s_c`` (the carry-over weights sum to 1), worth
+    ``7W · β_c · sat_c(s_c) · value per unit``.
+    """
+    value = truth["outcome"]["value_per_unit"]
+    total = 0.0
+    for channel, spend in allocation.items():
+        t = truth["channels"][channel]
+        daily = max(spend, 0.0) / (7 * weeks)
+        sat = t["saturation"]
+        response = float(saturate(np.array([daily]), sat["form"], **sat["params"])[0])
+        total += 7 * weeks * t["beta_units_per_day"] * response * value
+    return total
 
 
 @cache

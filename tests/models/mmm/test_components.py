@@ -50,6 +50,19 @@ def test_it_gives_half_the_maximum_at_the_hill_half_saturation():
         assert hill(np.array([k]), {"half_saturation": k, "shape": s})[0] == pytest.approx(0.5)
 
 
+def test_it_gives_the_hill_curve_of_shape_one_for_michaelis_menten():
+    # the default curve is the Hill curve with its shape fixed at 1, and never convex
+    mm, hill = SATURATIONS["michaelis_menten"], SATURATIONS["hill"]
+    x = np.linspace(0.0, 30.0, 301)
+    for k in (0.1, 1.0, 7.0):
+        assert mm(x, {"half_saturation": k}) == pytest.approx(
+            hill(x, {"half_saturation": k, "shape": 1.0}), abs=1e-12
+        )
+        slopes = mm.derivative(x, {"half_saturation": k})
+        assert np.all(np.diff(slopes) < 0)
+        assert slopes[0] == pytest.approx(1 / k)
+
+
 def test_it_refuses_an_unknown_form():
     from pilotage.models.mmm.components import adstock_form
 

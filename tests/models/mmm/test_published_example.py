@@ -101,7 +101,10 @@ def test_the_cli_fits_the_published_example_with_the_forms_it_is_given():
         assert r["roi_low"] <= true["roi"] <= r["roi_high"], name
     assert [c["channel"] for c in doc["diagnostics"]["prior_conflicts"]] == ["x1", "x2"]
     mixed = json.loads(run_cli("--saturation", "x2=logistic").output)["channels"]
-    assert (mixed["x1"]["saturation"], mixed["x2"]["saturation"]) == ("hill", "logistic")
+    assert (mixed["x1"]["saturation"], mixed["x2"]["saturation"]) == (
+        "michaelis_menten",
+        "logistic",
+    )
 
 
 def test_the_cli_takes_a_stated_expected_return_per_channel():

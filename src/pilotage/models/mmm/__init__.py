@@ -1,7 +1,7 @@
 """Marketing-mix model: weekly outcome explained by baseline and media (no Django).
 
 - :mod:`~pilotage.models.mmm.components` — adstock (``geometric``, ``delayed``) and saturation
-  (``hill``, ``logistic``) forms, looked up by name;
+  (``michaelis_menten``, ``hill``, ``logistic``) forms, looked up by name;
 - :mod:`~pilotage.models.mmm.model` — :class:`MarketingMixModel`: MAP + Laplace approximation,
   ROI and marginal ROI with intervals, diagnostics, and the response interface the budget
   optimiser uses (``outcome``, ``outcome_draws``, ``spend_range``, ``current_allocation``);

@@ -137,6 +137,38 @@ class HillSaturation(Saturation):
         return k * (fraction / (1 - fraction)) ** (1 / s)
 
 
+class MichaelisMentenSaturation(Saturation):
+    """Michaelis–Menten ``x / (x + K)``: the Hill curve with its shape fixed at 1.
+
+    Concave from the first euro (each extra euro returns less than the one before), ½ at
+    ``x = K``; prior log K ~ N(0, 0.7), as the Hill curve's. The default: an S-shaped curve's
+    low-spend part is rarely identified by weekly data, and a wrongly convex fit invites the
+    optimiser to pour money where the data have nothing to say (Meridian's default too:
+    its media Hill slope is fixed at 1).
+    """
+
+    name = "michaelis_menten"
+    params = ("half_saturation",)
+    prior = ((0.0, 0.7),)
+
+    def transform(self, z: np.ndarray) -> dict[str, float]:
+        return {"half_saturation": math.exp(float(z[0]))}
+
+    def __call__(self, x: np.ndarray, values: Mapping[str, Any]) -> np.ndarray:
+        """The curve at ``x``; ``K`` may be an array (one per posterior draw) that broadcasts."""
+        x = np.maximum(np.asarray(x, dtype=float), 0.0)
+        return x / (x + values["half_saturation"])
+
+    def derivative(self, x: np.ndarray, values: Mapping[str, float]) -> np.ndarray:
+        k = values["half_saturation"]
+        x = np.maximum(np.asarray(x, dtype=float), 0.0)
+        return k / (x + k) ** 2
+
+    def level(self, fraction: float, values: Mapping[str, float]) -> float:
+        """``K f / (1 - f)``."""
+        return values["half_saturation"] * fraction / (1 - fraction)
+
+
 class LogisticSaturation(Saturation):
     """Logistic ``(1 - exp(-x/r)) / (1 + exp(-x/r)) = tanh(x / 2r)``; prior log r ~ N(0, 0.7)."""
 
@@ -159,8 +191,14 @@ class LogisticSaturation(Saturation):
         return 2 * values["scale_ratio"] * math.atanh(fraction)
 
 
+# the forms a channel gets unless it is given another (see docs/mmm.md for why these)
+DEFAULT_ADSTOCK = "geometric"
+DEFAULT_SATURATION = "michaelis_menten"
+
 ADSTOCKS: dict[str, Adstock] = {a.name: a for a in (GeometricAdstock(), DelayedAdstock())}
-SATURATIONS: dict[str, Saturation] = {s.name: s for s in (HillSaturation(), LogisticSaturation())}
+SATURATIONS: dict[str, Saturation] = {
+    s.name: s for s in (HillSaturation(), MichaelisMentenSaturation(), LogisticSaturation())
+}
 
 
 def adstock_form(name: str) -> Adstock:

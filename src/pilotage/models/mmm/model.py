@@ -25,7 +25,12 @@ from pilotage.models.mmm._posterior import (
     lognormal_from_interval,
     pooled_prior,
 )
-from pilotage.models.mmm.components import adstock_form, saturation_form
+from pilotage.models.mmm.components import (
+    DEFAULT_ADSTOCK,
+    DEFAULT_SATURATION,
+    adstock_form,
+    saturation_form,
+)
 from pilotage.models.mmm.report import summary_text
 
 CURRENT_WEEKS = 13
@@ -43,9 +48,11 @@ class NotConvergedError(RuntimeError):
 
 
 class MarketingMixModel:
-    """Weekly MMM with geometric/delayed adstock and Hill/logistic saturation per channel.
+    """Weekly MMM with geometric/delayed adstock and Michaelis–Menten/Hill/logistic saturation.
 
-    ``adstock`` and ``saturation`` are a registered name or a mapping channel → name;
+    ``adstock`` and ``saturation`` are a registered name or a mapping channel → name (a
+    channel left out gets the default: geometric carry-over, Michaelis–Menten saturation — the
+    Hill curve with its shape fixed at 1);
     ``roi_priors`` maps a channel to the central 90% prior interval of its ROI (outcome per €
     over the fit period); the channels without one share a learned level of returns, each
     keeping the default interval, correlated ``roi_pooling`` a priori (0 = independent);
@@ -62,8 +69,8 @@ class MarketingMixModel:
     def __init__(
         self,
         *,
-        adstock: str | Mapping[str, str] = "geometric",
-        saturation: str | Mapping[str, str] = "hill",
+        adstock: str | Mapping[str, str] = DEFAULT_ADSTOCK,
+        saturation: str | Mapping[str, str] = DEFAULT_SATURATION,
         max_lag: int = 12,
         fourier_order: int = 2,
         roi_priors: Mapping[str, tuple[float, float]] | None = None,
@@ -147,8 +154,8 @@ class MarketingMixModel:
             specs.append(
                 ChannelSpec(
                     name=name,
-                    adstock=adstock_form(_pick(self.adstock, name, "geometric")),
-                    saturation=saturation_form(_pick(self.saturation, name, "hill")),
+                    adstock=adstock_form(_pick(self.adstock, name, DEFAULT_ADSTOCK)),
+                    saturation=saturation_form(_pick(self.saturation, name, DEFAULT_SATURATION)),
                     scale=float(col.mean()),
                     total=float(col.sum()),
                     current=float(col[-CURRENT_WEEKS:].mean()),
