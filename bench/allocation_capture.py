@@ -31,7 +31,8 @@ GRID = 400
 # 2026-11-27), the 10% quantile of the outcome, the 90% confidence rule, a 30% ramp limit,
 # both (the scenario planner's opening until 2026-11-27), and the 10% quantile of the gain over
 # the current split, draw by draw (``cautious``: the planner's opening since); and those two
-# with the extrapolation cap (``guard="cap"``, 1.5 × the highest weekly spend seen)
+# with the extrapolation cap (``guard="cap"``, 1.5 × the highest weekly spend seen); the
+# cautious plan at the 5% and 20% quantiles too (how much the 10% default matters)
 VARIANTS = {
     "mean": {},
     "mode": {"at_mode": True},
@@ -41,6 +42,8 @@ VARIANTS = {
     "ramp_30_confident_90": {"max_change": 0.3, "confidence": 0.9},
     "cautious": {"objective": "uplift_quantile", "quantile": 0.1},
     "cautious_ramp_30": {"objective": "uplift_quantile", "quantile": 0.1, "max_change": 0.3},
+    "cautious_q05": {"objective": "uplift_quantile", "quantile": 0.05},
+    "cautious_q20": {"objective": "uplift_quantile", "quantile": 0.2},
     "mean_cap": {"guard": "cap"},
     "cautious_cap": {"objective": "uplift_quantile", "quantile": 0.1, "guard": "cap"},
 }
