@@ -100,7 +100,16 @@ def test_it_writes_the_weekly_contributions_as_csv(tmp_path):
     with out.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 104 and rows[0]["week"] == "2024-01-01"
-    assert list(rows[0])[:5] == ["week", "actual", "baseline", "baseline low", "baseline high"]
+    assert list(rows[0])[:6] == [
+        "week",
+        "actual",
+        "baseline",
+        "baseline low",
+        "baseline high",
+        "baseline mode",
+    ]
+    fitted = [sum(float(row[f"{name} mode"]) for name in ["baseline", *channels]) for row in rows]
+    assert sum(fitted) == pytest.approx(sum(float(row["actual"]) for row in rows), rel=0.01)
     for name, r in channels.items():
         total = sum(float(row[name]) for row in rows)
         assert total == pytest.approx(r["roi"] * r["spend"], rel=1e-4)

@@ -58,3 +58,21 @@ def test_a_channel_named_like_another_column_is_refused_in_the_csv(small_model, 
     with pytest.raises(ValueError, match="clashes"):
         write_contributions_csv(parts, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.slow
+def test_the_modes_add_up_to_the_outcome_where_the_means_run_above_it():
+    # A B2B market whose channels are weakly identified: their draws are skewed, so the means of
+    # baseline and channels add up to more than the outcome; the modes are one explanation
+    # of it (the fit), and they add up to it (what the model page stacks).
+    from tests.models.mmm.conftest import fitted
+
+    model, _ = fitted("industrie", 1)
+    parts = model.contributions()
+    series = [parts["baseline"], *parts["channels"].values()]
+    actual = parts["actual"].sum()
+    assert sum(b["mode"].sum() for b in series) == pytest.approx(actual, rel=0.01)
+    assert sum(b["mean"].sum() for b in series) > 1.05 * actual
+    for band in series:
+        inside = (band["low"] <= band["mode"] + 1e-9) & (band["mode"] <= band["high"] + 1e-9)
+        assert inside.mean() >= 0.9

@@ -80,19 +80,38 @@ def test_it_shows_what_drove_the_outcome_week_by_week(client, personas, fitted):
     assert series - set(fitted.results["channels"]) == {"Baseline"}
     assert len(rows) == weeks * len(series)
     assert [r["order"] for r in rows if r["week"] == parts["weeks"][0]] == list(range(len(series)))
-    # a channel's weekly contributions add up to its ROI × spend in the table above
-    for name, r in fitted.results["channels"].items():
-        total = sum(row["mean"] for row in rows if row["series"] == name)
-        assert total == pytest.approx(r["roi"] * r["spend"], rel=1e-6)
-    assert all(r["low"] <= r["mean"] + 1e-6 <= r["high"] + 2e-6 for r in rows)
-    # the stack explains the actual outcome (the line) to within the fit's error
+    # the stack is the posterior mode: each row is a channel's weekly contribution at the mode
+    for name, band in parts["channels"].items():
+        assert [r["value"] for r in rows if r["series"] == name] == band["mode"]
+    assert all(r["low"] <= r["value"] + 1e-6 <= r["high"] + 2e-6 for r in rows)
+    # the stack explains the actual outcome (the line) to within the fit's error, and adds up
+    # to it over the period (the means of the draws would run above it)
     actual = np.array([a["value"] for a in line["data"]["values"]])
     stacked = np.zeros(weeks)
     for r in rows:
-        stacked[parts["weeks"].index(r["week"])] += r["mean"]
+        stacked[parts["weeks"].index(r["week"])] += r["value"]
     assert (
         np.abs(stacked - actual).mean() / actual.mean() < 2 * fitted.results["diagnostics"]["mape"]
     )
+    assert stacked.sum() == pytest.approx(actual.sum(), rel=0.01)
+    # a channel's mean contributions add up to its ROI × spend in the table above
+    for name, r in fitted.results["channels"].items():
+        total = sum(parts["channels"][name]["mean"])
+        assert total == pytest.approx(r["roi"] * r["spend"], rel=1e-6)
+
+
+def test_a_fit_saved_before_the_mode_was_kept_stacks_the_means(client, personas, fitted):
+    results = copy.deepcopy(fitted.results)
+    parts = results["contributions"]
+    for band in [parts["baseline"], *parts["channels"].values()]:
+        del band["mode"]
+    fitted.results = results
+    fitted.save()
+    client.force_login(personas.owner)
+    stack, _ = client.get(url("mmm", personas)).context["contributions_chart"]["layer"]
+    rows = stack["data"]["values"]
+    for name, band in parts["channels"].items():
+        assert [r["value"] for r in rows if r["series"] == name] == band["mean"]
 
 
 def test_a_fit_saved_before_contributions_existed_still_shows(client, personas, fitted):

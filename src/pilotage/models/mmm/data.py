@@ -180,11 +180,12 @@ def weekly_table(
 
 def write_contributions_csv(parts: dict[str, Any], path: str | Path) -> None:
     """Write ``MarketingMixModel.contributions()`` as a wide weekly CSV: ``week``, ``actual``,
-    then ``baseline`` and each channel with its ``… low`` and ``… high`` (the 90% interval)."""
+    then ``baseline`` and each channel (the posterior mean) with its ``… low`` and ``… high``
+    (the 90% interval) and its ``… mode`` (at the posterior mode: the modes add up to the fit)."""
     series = [("baseline", parts["baseline"]), *parts["channels"].items()]
     header = ["week", "actual"]
     for name, _ in series:
-        header += [name, f"{name} low", f"{name} high"]
+        header += [name, f"{name} low", f"{name} high", f"{name} mode"]
     if len(set(header)) < len(header):
         raise ValueError(f"a channel's name clashes with another column: {', '.join(header)}")
     with Path(path).open("w", newline="", encoding="utf-8") as handle:
@@ -193,5 +194,5 @@ def write_contributions_csv(parts: dict[str, Any], path: str | Path) -> None:
         for i, week in enumerate(parts["dates"]):
             row = [week.isoformat(), f"{parts['actual'][i]:.6g}"]
             for _, band in series:
-                row += [f"{band[key][i]:.6g}" for key in ("mean", "low", "high")]
+                row += [f"{band[key][i]:.6g}" for key in ("mean", "low", "high", "mode")]
             writer.writerow(row)

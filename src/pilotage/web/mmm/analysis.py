@@ -59,12 +59,13 @@ def fit_results(
 
 def weekly_contributions(model: MarketingMixModel) -> dict[str, Any]:
     """``weeks`` (ISO dates), ``actual``, and ``baseline`` and each channel's contribution as
-    ``{"mean", "low", "high"}`` lists, over all the posterior draws (so a channel's mean summed
-    over the weeks is its ROI × spend, as in the results table)."""
+    ``{"mean", "low", "high", "mode"}`` lists, over all the posterior draws (so a channel's mean
+    summed over the weeks is its ROI × spend, as in the results table; the modes add up to the
+    fit, and are what the chart stacks)."""
     parts = model.contributions()
 
     def lists(band: dict[str, np.ndarray]) -> dict[str, list[float]]:
-        return {key: band[key].tolist() for key in ("mean", "low", "high")}
+        return {key: band[key].tolist() for key in ("mean", "low", "high", "mode")}
 
     return {
         "weeks": [week.isoformat() for week in parts["dates"]],

@@ -106,13 +106,13 @@ def contributions_over_time(
     rows: list[dict], actual: list[dict], *, outcome_title: str, actual_title: str
 ) -> dict:
     """The weekly outcome stacked by what drove it: the baseline at the bottom, then each
-    channel (rows: ``week``, ``series``, ``order``, ``mean``, ``low``, ``high``), with the actual
-    outcome as a line over the stack (``actual``: ``week``, ``value``)."""
+    channel (rows: ``week``, ``series``, ``order``, ``value``, ``low``, ``high``), with the
+    actual outcome as a line over the stack (``actual``: ``week``, ``value``)."""
     week = {"field": "week", "type": "temporal", "title": None}
     tooltip = [
         {"field": "week", "type": "temporal", "format": "%x", "title": ""},
         {"field": "series", "type": "nominal", "title": ""},
-        {"field": "mean", "type": "quantitative", "format": ",.2f", "title": outcome_title},
+        {"field": "value", "type": "quantitative", "format": ",.2f", "title": outcome_title},
         {"field": "low", "type": "quantitative", "format": ",.2f", "title": "5%"},
         {"field": "high", "type": "quantitative", "format": ",.2f", "title": "95%"},
     ]
@@ -127,7 +127,7 @@ def contributions_over_time(
                 "encoding": {
                     "x": week,
                     "y": {
-                        "field": "mean",
+                        "field": "value",
                         "type": "quantitative",
                         "stack": "zero",
                         "title": outcome_title,

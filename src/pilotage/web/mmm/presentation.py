@@ -114,15 +114,20 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
 
 
 def contributions_chart(parts: dict[str, Any], unit: dict[str, Any]) -> dict:
-    """The weekly outcome stacked by its drivers: the baseline, then channels by contribution."""
-    channels = sorted(parts["channels"].items(), key=lambda kv: -sum(kv[1]["mean"]))
+    """The weekly outcome stacked by its drivers: the baseline, then channels by contribution.
+
+    The stack is the posterior mode, which adds up to the model's fit of the outcome (the
+    means of skewed draws run above it); fits saved before the mode was kept stack the means.
+    """
+    stacked = "mode" if "mode" in parts["baseline"] else "mean"
+    channels = sorted(parts["channels"].items(), key=lambda kv: -sum(kv[1][stacked]))
     series = [(pgettext("mmm chart", "Baseline"), parts["baseline"]), *channels]
     rows = [
         {
             "week": week,
             "series": name,
             "order": order,
-            "mean": band["mean"][i],
+            "value": band[stacked][i],
             "low": band["low"][i],
             "high": band["high"][i],
         }
