@@ -26,7 +26,13 @@ def _summary(rows: list[dict], key: str = "channels") -> dict:
     errors = [c["ape"] for r in rows for c in r[key]]
     errors_mode = [c["ape_mode"] for r in rows for c in r[key]]
     inside = [c["inside"] for r in rows for c in r[key]]
+    weak = [c["ape"] for r in rows for c in r[key] if c["weakly_identified"]]
+    others = [c["ape"] for r in rows for c in r[key] if not c["weakly_identified"]]
     return {
+        # channels the fit flags as barely informed by the data (diagnostics()), and the rest
+        "weakly_identified": len(weak),
+        "roi_mape_weakly_identified": float(np.mean(weak)) if weak else None,
+        "roi_mape_others": float(np.mean(others)) if others else None,
         "markets": len(rows),
         "roi_mape": float(np.mean(errors)),
         "roi_median_ape": float(np.median(errors)),
@@ -40,6 +46,7 @@ def _summary(rows: list[dict], key: str = "channels") -> dict:
 
 def _score(model: MarketingMixModel, truth: dict) -> list[dict]:
     rows = []
+    vague = {c["channel"] for c in model.diagnostics()["weakly_identified"]}
     for name, r in model.channel_results().items():
         true = truth[name]["roi"]
         rows.append(
@@ -53,6 +60,7 @@ def _score(model: MarketingMixModel, truth: dict) -> list[dict]:
                 "ape": abs(r["roi"] - true) / true,
                 "ape_mode": abs(r["roi_mode"] - true) / true,
                 "inside": bool(r["roi_low"] <= true <= r["roi_high"]),
+                "weakly_identified": name in vague,
             }
         )
     return rows

@@ -153,3 +153,30 @@ def test_a_channel_idle_now_has_the_return_of_its_next_step_as_marginal_roi():
     now = model.current_allocation(1)
     gain = model.outcome({**now, "tv": step}, 1) - model.outcome(now, 1)
     assert tv["mroi"] == pytest.approx(gain / step, rel=1e-6)
+
+
+def test_it_says_which_channels_the_data_barely_inform_until_a_lift_test_does():
+    rng = np.random.default_rng(3)
+    weeks = 104
+    tv = rng.gamma(2.0, 500.0, weeks) * (rng.random(weeks) < 0.7)
+    radio = np.full(weeks, 30.0) * rng.lognormal(0, 0.05, weeks)  # small and steady
+    spend = {"tv": tv, "radio": radio}
+    y = 5000 + 1.5 * tv + 1.0 * radio + rng.normal(0, 150, weeks)
+    model = MarketingMixModel(holdout_weeks=0).fit(spend, y)
+    vague = model.diagnostics()["weakly_identified"]
+    assert [c["channel"] for c in vague] == ["radio"]
+    radio_result = model.channel_results()["radio"]
+    assert (vague[0]["roi_low"], vague[0]["roi_high"]) == (
+        radio_result["roi_low"],
+        radio_result["roi_high"],
+    )
+    assert (vague[0]["prior_low"], vague[0]["prior_high"]) == model.default_roi_interval
+    assert 0 <= vague[0]["narrowing"] < 0.2
+    assert "For radio, the data barely narrowed the range" in model.summary_text()
+    assert "Pour radio, les données ont à peine resserré" in model.summary_text("fr")
+    # an experiment on radio measures what the weekly data could not
+    tested = MarketingMixModel(
+        holdout_weeks=0, lift_tests=[Lift("radio", 120.0, 120.0, 15.0, weeks=4)]
+    ).fit(spend, y)
+    assert tested.diagnostics()["weakly_identified"] == []
+    assert "barely narrowed" not in tested.summary_text()

@@ -123,6 +123,35 @@ def test_a_fit_saved_before_contributions_existed_still_shows(client, personas, 
     assert 'id="curves-chart"' in page.content.decode()
 
 
+def test_the_channels_the_data_barely_inform_are_named_with_the_way_to_measure_them(
+    client, personas, fitted
+):
+    # the demo's revenue swamps its media (about 1% of it): the weekly data say little
+    vague = fitted.results["diagnostics"]["weakly_identified"]
+    assert vague
+    client.force_login(personas.owner)
+    html = client.get(url("mmm", personas)).content.decode()
+    assert 'id="weakly-identified"' in html
+    for c in vague:
+        assert f'data-channel="{c["channel"]}"' in html
+        assert f"range narrowed by {round(100 * c['narrowing'])} %" in html
+    assert url("mmm_lift_tests", personas) in html
+    assert "barely narrowed the range of return" in html  # the summary says it too
+    client.cookies["django_language"] = "fr"
+    html = client.get(url("mmm", personas)).content.decode()
+    assert "fourchette resserrée de" in html and "à peine resserré" in html
+
+
+def test_a_fit_saved_before_the_check_shows_no_such_notice(client, personas, fitted):
+    results = copy.deepcopy(fitted.results)
+    del results["diagnostics"]["weakly_identified"]
+    fitted.results = results
+    fitted.save()
+    client.force_login(personas.owner)
+    html = client.get(url("mmm", personas)).content.decode()
+    assert 'id="weakly-identified"' not in html
+
+
 def test_a_prior_overruled_by_the_data_is_pointed_out(client, personas, fitted):
     client.force_login(personas.owner)
     assert 'id="prior-conflicts"' not in client.get(url("mmm", personas)).content.decode()

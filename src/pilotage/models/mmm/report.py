@@ -48,6 +48,7 @@ def summary_text(
     r2 = _number(diagnostics["r2"], language)
     mape = format_decimal(100 * diagnostics["mape"], format="#,##0.0", locale=language)
     overruled = ", ".join(c["channel"] for c in diagnostics.get("prior_conflicts", []))
+    vague = ", ".join(c["channel"] for c in diagnostics.get("weakly_identified", []))
     if fr:
         text = (
             ". ".join(parts)
@@ -60,6 +61,12 @@ def summary_text(
                 "attendu a priori : vérifiez que les dépenses sont comptées dans la même unité "
                 "que le résultat."
             )
+        if vague:
+            text += (
+                f" Pour {vague}, les données ont à peine resserré la fourchette de rendement "
+                "supposée au départ : ces chiffres reprennent surtout cette hypothèse ; un test "
+                "d’incrémentalité les mesurerait."
+            )
         return text
     text = (
         ". ".join(parts)
@@ -70,6 +77,11 @@ def summary_text(
         text += (
             f" For {overruled}, the data put the return far outside the prior interval: check "
             "that spend is counted in the same unit as the outcome."
+        )
+    if vague:
+        text += (
+            f" For {vague}, the data barely narrowed the range of return assumed before seeing "
+            "them: those figures mostly repeat that assumption; a lift test would measure them."
         )
     return text
 

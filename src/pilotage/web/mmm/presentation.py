@@ -81,6 +81,11 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
     context["roi_priors"] = [  # fits before expected returns existed have none
         p | {"low": p["low"] * k, "high": p["high"] * k} for p in results.get("roi_priors", [])
     ]
+    # channels the data barely informed (fits saved before 2026-12-08 have no such list)
+    context["weakly_identified"] = [
+        {"channel": c["channel"], "narrowing": round(100 * c["narrowing"])}
+        for c in diagnostics.get("weakly_identified", [])
+    ]
     context.update(
         units=unit,
         rows=rows,
