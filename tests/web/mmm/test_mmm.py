@@ -161,7 +161,17 @@ def test_a_prior_overruled_by_the_data_is_pointed_out(client, personas, fitted):
     fitted.results = results
     fitted.save()
     html = client.get(url("mmm", personas)).content.decode()
-    assert 'id="prior-conflicts"' in html and message in html
+    assert 'id="prior-conflicts"' in html and message in html  # a saved fit without figures
+    # as the library reports it: the figures, said in the page's language
+    conflict = {"channel": "Trade shows", "roi": 4200.0, "prior_low": 0.2, "prior_high": 8.0}
+    results["diagnostics"]["prior_conflicts"] = [conflict | {"message": message}]
+    fitted.results = results
+    fitted.save()
+    html = client.get(url("mmm", personas)).content.decode()
+    assert "Trade shows: 4,200.00 against 0.20 – 8 expected" in html and message not in html
+    client.cookies["django_language"] = "fr"
+    html = client.get(url("mmm", personas)).content.decode()
+    assert "Trade shows : 4\xa0200,00 contre 0,20 – 8 attendus" in html
 
 
 def test_the_summary_follows_the_language(client, personas, fitted):

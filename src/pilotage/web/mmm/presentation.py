@@ -81,6 +81,17 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
     context["roi_priors"] = [  # fits before expected returns existed have none
         p | {"low": p["low"] * k, "high": p["high"] * k} for p in results.get("roi_priors", [])
     ]
+    # returns far outside the assumed range, in the page's units (the library's message, in
+    # English, only where a saved fit lacks the figures)
+    context["prior_conflicts"] = [
+        {"channel": c["channel"], "message": c["message"]}
+        | (
+            {"roi": c["roi"] * k, "low": c["prior_low"] * k, "high": c["prior_high"] * k}
+            if {"roi", "prior_low", "prior_high"} <= set(c)
+            else {}
+        )
+        for c in diagnostics.get("prior_conflicts", [])
+    ]
     # channels the data barely informed (fits saved before 2026-12-08 have no such list)
     context["weakly_identified"] = [
         {"channel": c["channel"], "narrowing": round(100 * c["narrowing"])}
