@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pilotage.web.mmm import analysis, services
+from pilotage.web.mmm import analysis, presentation, services
 from pilotage.web.mmm.models import MmmFit
 from pilotage.web.plans.models import Budget, BudgetStatus
 from pilotage.web.workspaces.models import AuditEvent
@@ -378,3 +378,36 @@ def test_the_summary_uses_the_workspaces_currency_and_outcome(fitted, industrie_
     results = analysis.fit_results(model, dt.date(2026, 9, 28), currency="GBP", outcome="leads")
     assert "leads per 1,000 £" in results["summary"]["en"]
     assert "leads pour 1\u202f000 £" in results["summary"]["fr"]
+
+
+def test_an_editor_chooses_the_outcome_and_the_other_pages_follow_it(client, personas):
+    # Industrie has orders and leads: its media drive leads far more visibly than revenue
+    assert services.available_targets(personas.workspace) == ["revenue", "leads"]
+    assert services.target_for(personas.workspace) == "revenue"
+    client.force_login(personas.owner)
+    page = client.get(url("mmm", personas)).content.decode()
+    assert '<option value="revenue" selected>Revenue</option>' in page
+    assert '<option value="leads">Leads</option>' in page
+    assert client.post(url("mmm_fit", personas), {"target": "leads"}).status_code == 302
+    fit = MmmFit.objects.get()
+    assert fit.target == "leads" and fit.status == "queued"
+    assert services.target_for(personas.workspace) == "leads"
+    assert client.get(url("mmm_lift_tests", personas)).context["outcome"] == "leads"
+    roi_unit = client.get(url("mmm_roi_priors", personas)).context["roi_unit"]
+    assert roi_unit == presentation.units_for("leads", personas.workspace.currency)["roi"]
+
+
+def test_an_outcome_the_data_do_not_have_is_refused(client, personas):
+    client.force_login(personas.owner)
+    response = client.post(url("mmm_fit", personas), {"target": "customers"})
+    assert response.status_code == 400 and not MmmFit.objects.exists()
+
+
+def test_a_company_with_one_outcome_gets_no_choice(client, personas):
+    # Boutique sells online: orders, no leads
+    assert services.available_targets(personas.other) == ["revenue"]
+    client.force_login(personas.outsider)
+    page = client.get(reverse("mmm", args=[personas.other.slug])).content.decode()
+    assert 'id="start-fit"' in page and 'id="id_target"' not in page
+    response = client.post(reverse("mmm_fit", args=[personas.other.slug]), {"target": "leads"})
+    assert response.status_code == 400

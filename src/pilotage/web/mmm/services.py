@@ -31,10 +31,24 @@ class ScenarioError(ValueError):
     """A scenario that cannot become a budget; the message says why, in the UI language."""
 
 
+def available_targets(workspace: Workspace) -> list[str]:
+    """The outcomes the workspace's data can explain: revenue when it has orders, leads when it
+    has leads (a B2B company has both; its media drive leads far more visibly than revenue)."""
+    store = warehouse()
+    tables = {MmmTarget.REVENUE: "orders", MmmTarget.LEADS: "leads"}
+    return [
+        target for target, table in tables.items() if store.read(workspace.slug, table).num_rows
+    ]
+
+
 def target_for(workspace: Workspace) -> str:
-    """Revenue when the workspace has orders, else leads."""
-    orders = warehouse().read(workspace.slug, "orders")
-    return MmmTarget.REVENUE if orders.num_rows else MmmTarget.LEADS
+    """The outcome the workspace's model explains: the one its latest fit was asked for, while
+    the data still have it; before any fit, revenue when there are orders, else leads."""
+    available = available_targets(workspace)
+    latest = MmmFit.objects.filter(workspace=workspace).first()
+    if latest is not None and latest.target in available:
+        return latest.target
+    return available[0] if available else MmmTarget.LEADS
 
 
 # A fit saves its progress every few seconds; one silent this long was interrupted (the
@@ -64,11 +78,15 @@ def latest_usable_fit(workspace: Workspace) -> MmmFit | None:
     return None
 
 
-def start_fit(workspace: Workspace, actor: AbstractBaseUser) -> MmmFit:
-    """Queue a fit of the workspace's model; the task worker runs it."""
+def start_fit(workspace: Workspace, actor: AbstractBaseUser, target: str | None = None) -> MmmFit:
+    """Queue a fit of the workspace's model of ``target`` (the current one by default: later
+    pages follow the latest fit's outcome); the task worker runs it."""
     from pilotage.web.mmm.tasks import run_fit
 
-    fit = MmmFit.objects.create(workspace=workspace, target=target_for(workspace), created_by=actor)
+    if target is not None and target not in available_targets(workspace):
+        raise ValueError(f"the workspace's data have no {target} to explain")
+    target = target or target_for(workspace)
+    fit = MmmFit.objects.create(workspace=workspace, target=target, created_by=actor)
     record(workspace, actor, AuditAction.CREATE, fit)
     run_fit.enqueue(fit.pk)
     return fit

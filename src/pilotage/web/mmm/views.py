@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -48,7 +48,13 @@ def model(request: HttpRequest) -> HttpResponse:
     """The latest fit: its progress while it runs, then its results; htmx polls the panel."""
     fit = services.latest_fit(request.workspace)
     language = (get_language() or "en")[:2]
-    context = {"fit": fit, **(fit_context(fit, language) if fit else {})}
+    context = {
+        "fit": fit,
+        **(fit_context(fit, language) if fit else {}),
+        # the outcomes a new fit can explain (a choice only when there are several)
+        "targets": [(t, MmmTarget(t).label) for t in services.available_targets(request.workspace)],
+        "target": services.target_for(request.workspace),
+    }
     template = "mmm/_fit.html" if request.htmx else "mmm/model.html"
     return render(request, template, context)
 
@@ -56,10 +62,14 @@ def model(request: HttpRequest) -> HttpResponse:
 @workspace_view(*EDITOR_ROLES)
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
+    """Queue a fit of the outcome posted (``target``; the current one when none is)."""
+    target = request.POST.get("target") or None
+    if target is not None and target not in services.available_targets(request.workspace):
+        return HttpResponseBadRequest(_("This workspace's data have no such outcome to explain."))
     services.expire_stale_fits(request.workspace)
     running = MmmFit.objects.filter(workspace=request.workspace, status__in=["queued", "running"])
     if not running.exists():
-        services.start_fit(request.workspace, request.user)
+        services.start_fit(request.workspace, request.user, target)
     return redirect("mmm", request.workspace.slug)
 
 
