@@ -136,6 +136,7 @@ def test_the_channels_the_data_barely_inform_are_named_with_the_way_to_measure_t
         assert f'data-channel="{c["channel"]}"' in html
         assert f"range narrowed by {round(100 * c['narrowing'])} %" in html
     assert url("mmm_lift_tests", personas) in html
+    assert 'id="try-leads"' in html  # a revenue model, and the data have leads too
     assert "barely narrowed the range of return" in html  # the summary says it too
     client.cookies["django_language"] = "fr"
     html = client.get(url("mmm", personas)).content.decode()
