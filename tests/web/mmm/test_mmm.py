@@ -143,6 +143,15 @@ def test_the_channels_the_data_barely_inform_are_named_with_the_way_to_measure_t
     assert "fourchette resserrée de" in html and "à peine resserré" in html
 
 
+def test_the_planner_marks_the_channels_the_data_barely_inform(client, personas, fitted):
+    vague = {c["channel"] for c in fitted.results["diagnostics"]["weakly_identified"]}
+    client.force_login(personas.owner)
+    page = client.get(url("mmm_scenarios", personas))
+    marked = {r["channel"] for r in page.context["rows"] if r["weakly_identified"]}
+    assert marked == vague and vague
+    assert page.content.decode().count('class="weakly-identified"') == len(vague)
+
+
 def test_a_fit_saved_before_the_check_shows_no_such_notice(client, personas, fitted):
     results = copy.deepcopy(fitted.results)
     del results["diagnostics"]["weakly_identified"]

@@ -201,10 +201,12 @@ def scenario_context(
     )
     context["edited"] = analysis.evaluate(model, edited, weeks, current)
     context["warnings"] = plan.warnings_in(language) if plan else ()
+    vague = {c["channel"] for c in fit.results["diagnostics"].get("weakly_identified", [])}
     context["rows"] = [
         {
             "i": i,
             "channel": c,
+            "weakly_identified": c in vague,
             "current": current[c],
             "recommended": plan.allocation[c] if plan else None,
             "edited": edited[c],
