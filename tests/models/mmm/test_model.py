@@ -66,6 +66,30 @@ def test_it_round_trips_through_json(small_model, tmp_path):
     assert loaded.log_evidence_ == pytest.approx(small_model.log_evidence_)
 
 
+@pytest.mark.parametrize("names_forms_per_channel", [True, False])
+def test_a_file_keeps_the_forms_it_was_fitted_with_when_the_default_changes(
+    tmp_path, names_forms_per_channel
+):
+    # a model fitted when the free-shape Hill curve was the default, with one channel named
+    # otherwise: its file says {"search": "logistic"}, and "tv" had the default of the time
+    spend, y, _ = synthetic(1)
+    model = MarketingMixModel(saturation={"tv": "hill", "search": "logistic"}, holdout_weeks=0)
+    model.fit(spend, y)
+    path = tmp_path / "model.json"
+    model.save(path)
+    doc = json.loads(path.read_text())
+    doc["settings"]["saturation"] = {"search": "logistic"}
+    if not names_forms_per_channel:  # files written before the scaling named the forms
+        for channel in doc["scaling"]["channels"].values():
+            del channel["adstock"], channel["saturation"]
+    path.write_text(json.dumps(doc))
+    loaded = MarketingMixModel.load(path)
+    results = loaded.channel_results()
+    assert (results["tv"]["saturation"], results["search"]["saturation"]) == ("hill", "logistic")
+    for name, r in model.channel_results().items():
+        assert results[name]["roi"] == pytest.approx(r["roi"])
+
+
 def test_it_turns_a_business_roi_interval_into_the_prior():
     spend, y, _ = synthetic(1, weeks=60, noise=0.3)
     tight = MarketingMixModel(holdout_weeks=0, roi_priors={"tv": (0.9, 1.1)}).fit(spend, y)

@@ -713,9 +713,19 @@ class MarketingMixModel:
         settings["roi_priors"] = {k: tuple(v) for k, v in settings["roi_priors"].items()}
         settings["default_roi_interval"] = tuple(settings["default_roi_interval"])
         settings.setdefault("roi_pooling", 0.0)  # files written before pooling existed
-        model = cls(**settings)
         d = doc["data"]
-        spend = {c: d["spend"][c] for c in d.get("channel_order", d["spend"])}
+        order = d.get("channel_order", list(d["spend"]))
+        fitted_forms = doc["scaling"]["channels"]
+        for key, default_then in (("adstock", "geometric"), ("saturation", "hill")):
+            # each channel's form as it was fitted, whatever the default is now: the file
+            # names it per channel; files that did not, left the unnamed channels to the
+            # default of their time (the free-shape Hill curve until 2026-12-08)
+            named = settings[key]
+            settings[key] = {
+                c: fitted_forms[c].get(key) or _pick(named, c, default_then) for c in order
+            }
+        model = cls(**settings)
+        spend = {c: d["spend"][c] for c in order}
         controls = {c: d["controls"][c] for c in d.get("control_order", d["controls"])}
         data = _weekly_data(spend, d["y"], d["dates"], controls)
         model._data = data
