@@ -178,10 +178,17 @@ def test_a_prior_overruled_by_the_data_is_pointed_out(client, personas, fitted):
     fitted.results = results
     fitted.save()
     html = client.get(url("mmm", personas)).content.decode()
-    assert "Trade shows: 4,200.00 against 0.20 – 8 expected" in html and message not in html
+    assert "Trade shows: 4,200, far above the 0.2 – 8 expected" in html and message not in html
     client.cookies["django_language"] = "fr"
     html = client.get(url("mmm", personas)).content.decode()
-    assert "Trade shows : 4\xa0200,00 contre 0,20 – 8 attendus" in html
+    assert "Trade shows : 4\xa0200, bien au-dessus des 0,2 – 8 attendus" in html
+    # a return far below: its significant figures, not 0.00
+    results["diagnostics"]["prior_conflicts"] = [conflict | {"roi": 0.001234, "message": ""}]
+    fitted.results = results
+    fitted.save()
+    client.cookies["django_language"] = "en"
+    html = client.get(url("mmm", personas)).content.decode()
+    assert "Trade shows: 0.00123, far below the 0.2 – 8 expected" in html
 
 
 def test_the_summary_follows_the_language(client, personas, fitted):
