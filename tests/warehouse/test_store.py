@@ -69,6 +69,16 @@ def test_it_writes_a_batch_under_the_workspace_folder(warehouse):
     assert warehouse.versions("acme")["leads"] is None
 
 
+def test_it_counts_the_current_rows_without_reading_them(warehouse):
+    assert warehouse.row_count("acme", "spend") == 0  # never written
+    warehouse.write_batch("acme", "spend", spend_batch("b1", 30), "b1")
+    warehouse.write_batch("acme", "spend", spend_batch("b2", 5, seed=2), "b2")
+    warehouse.write_batch("acme", "spend", spend_batch("b1", 25, seed=7), "b1")  # replaced
+    assert warehouse.row_count("acme", "spend") == warehouse.read("acme", "spend").num_rows == 30
+    warehouse.undo("acme", "spend", "b1")
+    assert warehouse.row_count("acme", "spend") == 5
+
+
 def test_it_writes_nothing_when_the_same_batch_comes_again(warehouse):
     batch = spend_batch("b1", 30)
     assert warehouse.write_batch("acme", "spend", batch, "b1") is True

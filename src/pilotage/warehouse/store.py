@@ -198,6 +198,12 @@ class Warehouse:
         # Delta gives percent-encoded URIs (a space is %20): DuckDB wants plain paths.
         return [unquote(uri.removeprefix("file://")) for uri in delta.file_uris()]
 
+    def row_count(self, workspace: str, table: str) -> int:
+        """The table's current number of rows, from its files' metadata (nothing read);
+        0 when it was never written."""
+        delta = self.table(workspace, table)
+        return 0 if delta is None else delta.to_pyarrow_dataset().count_rows()
+
     def read(self, workspace: str, table: str, as_of: AsOf = None) -> pa.Table:
         """The whole table now (or at ``as_of``); an empty canonical table if it did not exist."""
         delta = self.table(workspace, table, as_of)

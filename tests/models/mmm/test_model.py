@@ -198,6 +198,10 @@ def test_it_says_which_channels_the_data_barely_inform_until_a_lift_test_does():
     assert 0 <= vague[0]["narrowing"] < 0.2
     assert "For radio, the data barely narrowed the range" in model.summary_text()
     assert "Pour radio, les données ont à peine resserré" in model.summary_text("fr")
+    # measured against the range stated for the channel, when there is one
+    stated = MarketingMixModel(holdout_weeks=0, roi_priors={"radio": (0.5, 2.0)}).fit(spend, y)
+    (flag,) = stated.diagnostics()["weakly_identified"]
+    assert (flag["channel"], flag["prior_low"], flag["prior_high"]) == ("radio", 0.5, 2.0)
     # an experiment on radio measures what the weekly data could not
     tested = MarketingMixModel(
         holdout_weeks=0, lift_tests=[Lift("radio", 120.0, 120.0, 15.0, weeks=4)]

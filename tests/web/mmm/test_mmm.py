@@ -15,6 +15,7 @@ from pilotage.web.mmm import analysis, presentation, services
 from pilotage.web.mmm.models import MmmFit
 from pilotage.web.plans.models import Budget, BudgetStatus
 from pilotage.web.workspaces.models import AuditEvent
+from pilotage.web.workspaces.services import create_workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -397,6 +398,7 @@ def test_the_summary_uses_the_workspaces_currency_and_outcome(fitted, industrie_
     assert "leads pour 1\u202f000 £" in results["summary"]["fr"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_editor_chooses_the_outcome_and_the_other_pages_follow_it(client, personas):
     # Industrie has orders and leads: its media drive leads far more visibly than revenue
     assert services.available_targets(personas.workspace) == ["revenue", "leads"]
@@ -408,10 +410,25 @@ def test_an_editor_chooses_the_outcome_and_the_other_pages_follow_it(client, per
     assert client.post(url("mmm_fit", personas), {"target": "leads"}).status_code == 302
     fit = MmmFit.objects.get()
     assert fit.target == "leads" and fit.status == "queued"
+    assert services.target_for(personas.workspace) == "revenue"  # until the fit is done
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
+    fit.refresh_from_db()
+    assert fit.status == "done", fit.step
     assert services.target_for(personas.workspace) == "leads"
+    page = client.get(url("mmm", personas)).content.decode()
+    assert '<option value="leads" selected>Leads</option>' in page
     assert client.get(url("mmm_lift_tests", personas)).context["outcome"] == "leads"
     roi_unit = client.get(url("mmm_roi_priors", personas)).context["roi_unit"]
     assert roi_unit == presentation.units_for("leads", personas.workspace.currency)["roi"]
+
+
+def test_a_company_without_orders_or_leads_is_told_what_a_model_needs(client, personas):
+    create_workspace("Empty", slug="empty-co", owner=personas.owner)
+    client.force_login(personas.owner)
+    page = client.get(reverse("mmm", args=["empty-co"])).content.decode()
+    assert 'id="no-outcome"' in page and 'id="start-fit"' not in page
+    assert client.post(reverse("mmm_fit", args=["empty-co"])).status_code == 400
+    assert not MmmFit.objects.exists()
 
 
 def test_an_outcome_the_data_do_not_have_is_refused(client, personas):

@@ -33,19 +33,20 @@ class ScenarioError(ValueError):
 
 def available_targets(workspace: Workspace) -> list[str]:
     """The outcomes the workspace's data can explain: revenue when it has orders, leads when it
-    has leads (a B2B company has both; its media drive leads far more visibly than revenue)."""
+    has leads (a B2B company has both; its media drive leads far more visibly than revenue).
+    Counted from the tables' metadata: the model page asks on every refresh."""
     store = warehouse()
     tables = {MmmTarget.REVENUE: "orders", MmmTarget.LEADS: "leads"}
-    return [
-        target for target, table in tables.items() if store.read(workspace.slug, table).num_rows
-    ]
+    return [target for target, table in tables.items() if store.row_count(workspace.slug, table)]
 
 
-def target_for(workspace: Workspace) -> str:
-    """The outcome the workspace's model explains: the one its latest fit was asked for, while
-    the data still have it; before any fit, revenue when there are orders, else leads."""
-    available = available_targets(workspace)
-    latest = MmmFit.objects.filter(workspace=workspace).first()
+def target_for(workspace: Workspace, available: list[str] | None = None) -> str:
+    """The outcome the workspace's model explains: that of its latest finished fit (the one the
+    model page, the planner and the lift tests show), while the data still have it; before
+    any, revenue when there are orders, else leads. ``available``: ``available_targets``, when
+    the caller has it already."""
+    available = available_targets(workspace) if available is None else available
+    latest = MmmFit.objects.filter(workspace=workspace, status="done").first()
     if latest is not None and latest.target in available:
         return latest.target
     return available[0] if available else MmmTarget.LEADS

@@ -48,13 +48,13 @@ def model(request: HttpRequest) -> HttpResponse:
     """The latest fit: its progress while it runs, then its results; htmx polls the panel."""
     fit = services.latest_fit(request.workspace)
     language = (get_language() or "en")[:2]
-    context = {
-        "fit": fit,
-        **(fit_context(fit, language) if fit else {}),
-        # the outcomes a new fit can explain (a choice only when there are several)
-        "targets": [(t, MmmTarget(t).label) for t in services.available_targets(request.workspace)],
-        "target": services.target_for(request.workspace),
-    }
+    context: dict = {"fit": fit, **(fit_context(fit, language) if fit else {})}
+    if request.membership.can_edit and (fit is None or fit.finished):
+        # the outcomes a new fit can explain (a choice when there are several), for the form
+        # that starts one: not while a fit runs (the panel refreshes every second)
+        available = services.available_targets(request.workspace)
+        context["targets"] = [(t, MmmTarget(t).label) for t in available]
+        context["target"] = services.target_for(request.workspace, available)
     template = "mmm/_fit.html" if request.htmx else "mmm/model.html"
     return render(request, template, context)
 
@@ -64,7 +64,8 @@ def model(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """Queue a fit of the outcome posted (``target``; the current one when none is)."""
     target = request.POST.get("target") or None
-    if target is not None and target not in services.available_targets(request.workspace):
+    available = services.available_targets(request.workspace)
+    if not available or (target is not None and target not in available):
         return HttpResponseBadRequest(_("This workspace's data have no such outcome to explain."))
     services.expire_stale_fits(request.workspace)
     running = MmmFit.objects.filter(workspace=request.workspace, status__in=["queued", "running"])
