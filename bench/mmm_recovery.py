@@ -132,5 +132,8 @@ def describe(result: dict) -> str:
         f"{result['coverage_90']:.0%}, {result['converged']}/{result['markets']} converged, "
         f"{result['fit_s_per_market']:.1f} s per fit ({result['ratio']:.2f}× the simulation "
         f"time). Calibrated with lift tests: MAPE {result['calibrated']['roi_mape']:.0%}, "
-        f"coverage {result['calibrated']['coverage_90']:.0%}. By axis — {levels}"
+        f"coverage {result['calibrated']['coverage_90']:.0%}. Barely informed by the data "
+        f"(weakly_identified): {result['weakly_identified']} channels, MAPE "
+        f"{result['roi_mape_weakly_identified'] or 0:.0%} vs {result['roi_mape_others']:.0%} "
+        f"for the others. By axis — {levels}"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 
@@ -140,7 +141,8 @@ def test_it_suggests_the_channels_the_model_knows_least(client, personas, fitted
     channels = fitted.results["channels"]
     spending = [c for c, r in channels.items() if r["current_weekly_spend"] > 0]
     spread = {c: channels[c]["roi_high"] / channels[c]["roi_low"] for c in spending}
-    expected = sorted(spending, key=lambda c: -spread[c])[:3]
+    vague = {c["channel"] for c in fitted.results["diagnostics"]["weakly_identified"]}
+    expected = sorted(spending, key=lambda c: (c not in vague, -spread[c]))[:3]
     assert [s["channel"] for s in suggestions] == expected
     idle = [c for c in channels if c not in spending]  # e.g. no trade show in the last weeks
     assert idle and not {s["channel"] for s in suggestions} & set(idle)
@@ -148,6 +150,14 @@ def test_it_suggests_the_channels_the_model_knows_least(client, personas, fitted
     assert 'id="test-suggestions"' in html
     for channel in expected:
         assert f'<li data-channel="{channel}">' in html
+    # a channel the data barely informed comes first, however narrow its interval looks
+    surest = min(spending, key=lambda c: spread[c])
+    results = copy.deepcopy(fitted.results)
+    results["diagnostics"]["weakly_identified"] = [{"channel": surest, "narrowing": 0.1}]
+    fitted.results = results
+    fitted.save()
+    suggestions = client.get(page(personas)).context["suggestions"]
+    assert [s["channel"] for s in suggestions][0] == surest
 
 
 def test_no_suggestion_without_a_usable_model(client, personas):

@@ -258,8 +258,10 @@ SUGGESTIONS = 3
 
 def lift_test_suggestions(fit: MmmFit) -> list[dict[str, Any]]:
     """The channels a lift test would teach the model most about: those spending now whose ROI
-    is the least certain (the widest ratio of the 90% interval's ends), at most three."""
+    is the least certain — first those the data barely informed (``weakly_identified``), then
+    by the widest ratio of the 90% interval's ends — at most three."""
     k = units(fit)["scale"]
+    vague = {c["channel"] for c in fit.results.get("diagnostics", {}).get("weakly_identified", [])}
     rows = [
         {
             "channel": name,
@@ -271,5 +273,5 @@ def lift_test_suggestions(fit: MmmFit) -> list[dict[str, Any]]:
         for name, r in fit.results.get("channels", {}).items()
         if r.get("current_weekly_spend", 0) > 0
     ]
-    rows.sort(key=lambda row: -row["spread"])
+    rows.sort(key=lambda row: (row["channel"] not in vague, -row["spread"]))
     return rows[:SUGGESTIONS]
