@@ -80,8 +80,8 @@ def latest_usable_fit(workspace: Workspace) -> MmmFit | None:
 
 
 def start_fit(workspace: Workspace, actor: AbstractBaseUser, target: str | None = None) -> MmmFit:
-    """Queue a fit of the workspace's model of ``target`` (the current one by default: later
-    pages follow the latest fit's outcome); the task worker runs it."""
+    """Queue a fit of the workspace's model of ``target`` (by default the current outcome, that
+    of the latest finished fit, which the other pages follow); the task worker runs it."""
     from pilotage.web.mmm.tasks import run_fit
 
     if target is not None and target not in available_targets(workspace):
