@@ -47,6 +47,7 @@ def test_it_fits_a_csv_and_prints_the_documented_json(tmp_path):
     for r in doc["channels"].values():
         assert {"roi", "roi_low", "roi_high", "mroi", "contribution_share"} <= set(r)
     assert {"r2", "mape", "converged", "durbin_watson", "holdout"} <= set(doc["diagnostics"])
+    assert {"prior_conflicts", "weakly_identified"} <= set(doc["diagnostics"])
     assert json.loads(out.read_text())["format"] == "pilotage-mmm/1"
 
 
