@@ -182,7 +182,7 @@ def test_a_prior_overruled_by_the_data_is_pointed_out(client, personas, fitted):
     assert "Trade shows: 4,200, far above the 0.2 – 8 expected" in html and message not in html
     client.cookies["django_language"] = "fr"
     html = client.get(url("mmm", personas)).content.decode()
-    assert "Trade shows : 4\xa0200, bien au-dessus des 0,2 – 8 attendus" in html
+    assert "Trade shows : 4\u202f200, bien au-dessus des 0,2 – 8 attendus" in html
     # a return far below: its significant figures, not 0.00
     results["diagnostics"]["prior_conflicts"] = [conflict | {"roi": 0.001234, "message": ""}]
     fitted.results = results

@@ -342,7 +342,7 @@ class MarketingMixModel:
         post = self._post
         out = []
         for spec, ch in zip(post.channels, self._map_values["channels"], strict=True):
-            interval = (self.roi_priors or {}).get(spec.name, self.default_roi_interval)
+            interval = self._prior_interval(spec.name)
             centre, sd = lognormal_from_interval(*interval)
             distance = (math.log(ch["roi"]) - centre) / sd
             if abs(distance) > PRIOR_CONFLICT_SD:
@@ -364,6 +364,14 @@ class MarketingMixModel:
                 )
         return out
 
+    def _prior_interval(self, channel: str) -> tuple[float, float]:
+        """The 90% interval of the channel's ROI stated before the data (or the default)."""
+        return (self.roi_priors or {}).get(channel, self.default_roi_interval)
+
+    def _roi_draws(self, j: int) -> np.ndarray:
+        """Channel ``j``'s ROI in every posterior draw."""
+        return np.array([v["channels"][j]["roi"] for v in self._draw_values])
+
     def _weakly_identified(self) -> list[dict[str, Any]]:
         """Channels whose 90% ROI interval is at least ``WEAKLY_IDENTIFIED_WIDTH`` as wide as
         their prior interval (log widths): the data narrowed what was assumed before them by
@@ -373,8 +381,8 @@ class MarketingMixModel:
         ROI error was about twice the others' (docs/mmm.md)."""
         out = []
         for j, spec in enumerate(self._post.channels):
-            interval = (self.roi_priors or {}).get(spec.name, self.default_roi_interval)
-            rois = np.array([v["channels"][j]["roi"] for v in self._draw_values])
+            interval = self._prior_interval(spec.name)
+            rois = self._roi_draws(j)
             low, high = (float(q) for q in np.quantile(rois, [0.05, 0.95]))
             ratio = math.log(high / low) / math.log(interval[1] / interval[0])
             if ratio < WEAKLY_IDENTIFIED_WIDTH:
@@ -495,7 +503,7 @@ class MarketingMixModel:
         out = {}
         for j, spec in enumerate(post.channels):
             ch = self._map_values["channels"][j]
-            rois = np.array([v["channels"][j]["roi"] for v in self._draw_values])
+            rois = self._roi_draws(j)
             mrois = np.array(
                 [
                     self._mroi(j, v, b)

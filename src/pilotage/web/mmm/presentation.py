@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -89,9 +87,9 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
         {"channel": c["channel"], "message": c["message"]}
         | (
             {
-                "roi": significant(c["roi"] * k),
-                "low": significant(c["prior_low"] * k),
-                "high": significant(c["prior_high"] * k),
+                "roi": c["roi"] * k,
+                "low": c["prior_low"] * k,
+                "high": c["prior_high"] * k,
                 "above": c["roi"] > c["prior_high"],
             }
             if {"roi", "prior_low", "prior_high"} <= set(c)
@@ -134,19 +132,6 @@ def fit_context(fit: MmmFit, language: str) -> dict[str, Any]:
     if diagnostics["converged"] and results.get("contributions"):  # fits saved before: none
         context["contributions_chart"] = contributions_chart(results["contributions"], unit)
     return context
-
-
-def significant(x: float, digits: int = 3) -> str:
-    """``x`` to ``digits`` significant figures, in the active language's number format, without
-    trailing zeros: 4,200 · 0.2 · 0.00123 · 1.23 (``4 200`` · ``0,2`` in French)."""
-    if x == 0 or not math.isfinite(x):
-        return number_format(x)
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
-    text = f"{x:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    places = len(text.partition(".")[2])
-    return number_format(float(text), decimal_pos=places, force_grouping=True)
 
 
 def contributions_chart(parts: dict[str, Any], unit: dict[str, Any]) -> dict:

@@ -1,6 +1,7 @@
 """Locale-aware formatting of money and counts (Babel), in the UI's current language."""
 
 import copy
+import math
 
 from babel import Locale
 from babel.numbers import format_compact_currency, format_decimal, parse_pattern
@@ -35,3 +36,16 @@ def count(value: int) -> str:
 def number(value: float) -> str:
     """A number with the locale's grouping and decimal mark: ``1 234,5`` (fr), ``1,234.5`` (en)."""
     return format_decimal(value, locale=_locale())
+
+
+@register.filter
+def significant(value: float, digits: int = 3) -> str:
+    """To ``digits`` significant figures, without trailing zeros, in the locale's format:
+    ``4,200`` · ``0.2`` · ``0.00123`` (en), ``4 200`` · ``0,2`` (fr) — for figures whose size
+    varies by orders of magnitude (a return per unit of spend)."""
+    if value == 0 or not math.isfinite(value):
+        return format_decimal(value, locale=_locale())
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    return format_decimal(
+        round(value, decimals), format="#,##0." + "#" * decimals, locale=_locale()
+    )
