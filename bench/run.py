@@ -20,6 +20,7 @@ import clv_fit
 import import_csv
 import kpi_cube
 import markov_attribution
+import mmm_information_bound
 import mmm_laplace_check
 import mmm_peer
 import mmm_published
@@ -86,6 +87,10 @@ BENCHMARKS: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {
     "mmm_recovery": (mmm_recovery.mmm_recovery, mmm_recovery.describe),
     "allocation_capture": (allocation_capture.allocation_capture, allocation_capture.describe),
     "mmm_s_curves": (mmm_s_curves.mmm_s_curves, mmm_s_curves.describe),
+    "mmm_information_bound": (
+        mmm_information_bound.mmm_information_bound,
+        mmm_information_bound.describe,
+    ),
 }
 # Run only when named: they take long, and some need a peer installed apart (make bench-pymc).
 OPTIONAL: dict[str, tuple[Callable[[], dict], Callable[[dict], str]]] = {

@@ -9,12 +9,32 @@ import pytest
 from pilotage.models.mmm import MarketingMixModel
 from pilotage.simulate.companies import BOUTIQUE, INDUSTRIE
 from pilotage.simulate.market import simulate
-from pilotage.simulate.media import saturate
+from pilotage.simulate.media import adstock, saturate
 
 FORMS = {
     "industrie": {"adstock": {"Print catalogue": "delayed"}},
     "boutique": {"saturation": {"Paid social": "logistic"}},
 }
+
+
+def daily_spend(market) -> dict[str, np.ndarray]:
+    """Each channel's spend per day of the simulated period (the spend table's cost summed)."""
+    truth = market.ground_truth
+    start = dt.date.fromisoformat(truth["period"]["start"])
+    days = (dt.date.fromisoformat(truth["period"]["end"]) - start).days + 1
+    table = market.tables["spend"]
+    day = _day_index(table["date"], start)
+    channel = np.array(table["channel"].to_pylist())
+    cost = table["cost"].to_numpy().astype(float)
+    return {
+        name: np.bincount(day[channel == name], weights=cost[channel == name], minlength=days)
+        for name in truth["channels"]
+    }
+
+
+def _day_index(column, start: dt.date) -> np.ndarray:
+    epoch = pc.cast(pc.cast(column, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
+    return epoch - (start - dt.date(1970, 1, 1)).days
 
 
 def weekly_aggregates(market):
@@ -29,18 +49,12 @@ def weekly_aggregates(market):
     weeks = days // 7
 
     def day_index(column):
-        epoch = pc.cast(pc.cast(column, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False)
-        return epoch - (start - dt.date(1970, 1, 1)).days
+        return _day_index(column, start)
 
-    spend_table = market.tables["spend"]
-    day = day_index(spend_table["date"])
-    channel = np.array(spend_table["channel"].to_pylist())
-    cost = spend_table["cost"].to_numpy().astype(float)
-    spend = {}
-    for name in truth["channels"]:
-        mine = channel == name
-        daily = np.bincount(day[mine], weights=cost[mine], minlength=days)
-        spend[name] = daily[: weeks * 7].reshape(weeks, 7).sum(axis=1)
+    spend = {
+        name: daily[: weeks * 7].reshape(weeks, 7).sum(axis=1)
+        for name, daily in daily_spend(market).items()
+    }
     if truth["kind"] == "b2b":
         arrived = day_index(market.tables["leads"]["created_at"])
     else:
@@ -71,6 +85,23 @@ def true_value(truth: dict, allocation: dict[str, float], weeks: int = 13) -> fl
         response = float(saturate(np.array([daily]), sat["form"], **sat["params"])[0])
         total += 7 * weeks * t["beta_units_per_day"] * response * value
     return total
+
+
+def true_contributions(market) -> dict[str, np.ndarray]:
+    """Each channel's true revenue per day, from its spend and the ground truth's curve.
+
+    ``β_c · sat_c(adstock_c(spend_c)) · value per unit``, as the simulator drew demand: summed
+    over the period and divided by the channel's spend, it is the truth's ROI.
+    """
+    truth = market.ground_truth
+    value = truth["outcome"]["value_per_unit"]
+    out = {}
+    for name, daily in daily_spend(market).items():
+        t = truth["channels"][name]
+        carried = adstock(daily, t["adstock"]["form"], **t["adstock"]["params"])
+        curve = saturate(carried, t["saturation"]["form"], **t["saturation"]["params"])
+        out[name] = t["beta_units_per_day"] * curve * value
+    return out
 
 
 @cache

@@ -59,3 +59,19 @@ def test_its_recommendation_gains_in_the_simulators_truth(objective):
     plan = optimize(model, sum(current.values()), 13, current=current, objective=objective)
     gain = true_value(truth, plan.allocation) / true_value(truth, current) - 1
     assert gain > 0.05, plan.allocation
+
+
+@pytest.mark.parametrize("company", ["boutique", "industrie"])
+def test_the_true_contributions_rebuilt_from_the_truth_give_its_roi(company):
+    # the curves the information-bound benchmark regresses on: each channel's daily spend
+    # through its true adstock and saturation, scaled by its β, must give back the ROI the
+    # simulator scaled it to — over the spend table as it was written, not the planned spend
+    from pilotage.simulate.companies import BOUTIQUE, INDUSTRIE
+    from pilotage.simulate.market import simulate
+    from tests.models.mmm.conftest import daily_spend, true_contributions
+
+    market = simulate({"boutique": BOUTIQUE, "industrie": INDUSTRIE}[company], 3)
+    spend = daily_spend(market)
+    for name, contribution in true_contributions(market).items():
+        roi = contribution.sum() / spend[name].sum()
+        assert roi == pytest.approx(market.ground_truth["channels"][name]["roi"], rel=1e-6), name
