@@ -221,7 +221,8 @@ def workspace() -> None:
 def workspace_list(as_json: bool) -> None:
     """List every workspace with its members' count.
 
-    JSON shape: ``[{"name", "slug", "currency", "locale", "fiscal_year_start_month", "members"}]``.
+    JSON shape: ``[{"name", "slug", "currency", "locale", "country", "region",
+    "fiscal_year_start_month", "members"}]``.
     """
     _django()
     from django.db.models import Count
@@ -234,6 +235,8 @@ def workspace_list(as_json: bool) -> None:
             "slug": w.slug,
             "currency": w.currency,
             "locale": w.locale,
+            "country": w.country,
+            "region": w.region,
             "fiscal_year_start_month": w.fiscal_year_start_month,
             "members": w.members,
         }
@@ -256,6 +259,12 @@ def workspace_list(as_json: bool) -> None:
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code.")
 @click.option("--locale", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--fiscal-year-start", type=click.IntRange(1, 12), default=1, show_default=True)
+@click.option(
+    "--country",
+    help="Two-letter ISO 3166 code of the public holidays (FR, BE, CH, CA, GB, US…); "
+    "'' for none. Default: FR with --locale fr, none otherwise.",
+)
+@click.option("--region", default="", help="The region's code where its holidays differ (QC…).")
 @click.option("--owner", help="Username of the workspace's owner.")
 def workspace_create(
     name: str,
@@ -263,6 +272,8 @@ def workspace_create(
     currency: str,
     locale: str,
     fiscal_year_start: int,
+    country: str | None,
+    region: str,
     owner: str | None,
 ) -> None:
     """Create a workspace for company NAME."""
@@ -284,6 +295,8 @@ def workspace_create(
             currency=currency,
             locale=locale,
             fiscal_year_start_month=fiscal_year_start,
+            country=country,
+            region=region,
             owner=owner_user,
         )
     except ValidationError as exc:
@@ -697,10 +710,12 @@ def mmm_fit(
     try:
         if workspace_ref:
             _django()
+            from pilotage.web.mmm.services import holidays_of
             from pilotage.web.workspaces.services import warehouse
 
             chosen = _workspace(workspace_ref)
-            table = weekly_table(warehouse(), chosen.slug, target)
+            # as the web's fit: the weekday public holidays of the company's country a control
+            table = weekly_table(warehouse(), chosen.slug, target, holidays=holidays_of(chosen))
             speech = {"currency": chosen.currency, "outcome": target}
         else:
             for value, option in (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import json
 
@@ -118,6 +119,7 @@ def test_it_creates_a_workspace_with_its_settings_owner_and_audit_events():
         "en",
         4,
     )
+    assert (ws.country, ws.region) == ("", "")  # English, no country named: no holidays
     membership = Membership.objects.get(workspace=ws)
     assert (membership.user, membership.role) == (owner, Role.OWNER)
     events = {(e.action, e.object_type) for e in AuditEvent.objects.filter(workspace=ws)}
@@ -135,6 +137,34 @@ def test_it_refuses_an_invalid_currency_naming_the_field():
     assert "ISO 4217" in result.output
     assert not Workspace.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_it_takes_the_country_and_region_of_the_public_holidays():
+    result = run(
+        "workspace", "create", "Acme", "--locale", "fr", "--country", "ca", "--region", "qc"
+    )
+    assert result.exit_code == 0, result.output
+    ws = Workspace.objects.get(slug="acme")
+    assert (ws.country, ws.region) == ("CA", "QC")
+    assert dt.date(2026, 6, 24) in ws.public_holidays([2026])  # la Fête nationale du Québec
+    assert run("workspace", "create", "Acme FR").exit_code == 0
+    assert Workspace.objects.get(slug="acme-fr").country == "FR"  # French-speaking: France's
+
+
+@pytest.mark.parametrize(
+    ("options", "field", "named"),
+    [
+        (["--country", "XX"], "country", "XX"),
+        (["--country", "CA", "--region", "ZZ"], "region", "QC"),
+        (["--country", "", "--region", "QC"], "region", "country"),
+    ],
+)
+def test_it_refuses_a_calendar_it_does_not_know_naming_the_field(options, field, named):
+    result = run("workspace", "create", "Acme", *options)
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert f"{field}:" in result.output and named in result.output
+    assert not Workspace.objects.exists()
 
 
 def test_it_refuses_an_unknown_owner():
@@ -165,6 +195,8 @@ def test_it_lists_workspaces_as_json_with_member_counts(personas):
             "slug": "boutique-demo",
             "currency": "EUR",
             "locale": "fr",
+            "country": "FR",
+            "region": "",
             "fiscal_year_start_month": 1,
             "members": 1,
         },
@@ -173,6 +205,8 @@ def test_it_lists_workspaces_as_json_with_member_counts(personas):
             "slug": "industrie-demo",
             "currency": "EUR",
             "locale": "fr",
+            "country": "FR",
+            "region": "",
             "fiscal_year_start_month": 1,
             "members": 4,
         },

@@ -49,14 +49,42 @@ def test_the_weekly_table_counts_the_weekday_public_holidays(personas):
     assert weekly_table(warehouse(), slug, "leads")["controls"] == {}
 
 
-def test_fit_from_a_workspace(personas):
+def test_the_model_controls_for_the_holidays_of_the_workspaces_country(personas):
+    from pilotage.web.mmm.services import holidays_of
+
+    workspace = personas.workspace
+    slug = workspace.slug
+    french = weekly_table(warehouse(), slug, "leads", holidays=holidays_of(workspace))
+    counts = dict(zip(french["dates"], french["controls"]["public_holidays"], strict=True))
+    assert counts[dt.date(2025, 7, 14)] == 1 and counts[dt.date(2025, 8, 25)] == 0
+    workspace.country, workspace.region = "GB", "ENG"
+    english = weekly_table(warehouse(), slug, "leads", holidays=holidays_of(workspace))
+    counts = dict(zip(english["dates"], english["controls"]["public_holidays"], strict=True))
+    assert counts[dt.date(2025, 7, 14)] == 0  # not a day off in England
+    assert counts[dt.date(2025, 8, 25)] == 1  # the summer bank holiday
+    assert counts[dt.date(2025, 12, 22)] == 2  # Christmas and Boxing Day
+    workspace.country, workspace.region = "", ""
+    assert holidays_of(workspace) is None
+    assert (
+        weekly_table(warehouse(), slug, "leads", holidays=holidays_of(workspace))["controls"] == {}
+    )
+
+
+def test_fit_from_a_workspace(personas, tmp_path):
+    from pilotage.models.mmm import MarketingMixModel
+
+    saved = tmp_path / "model.json"
     result = CliRunner().invoke(
-        main, ["mmm", "fit", "--workspace", personas.other.slug, "--target", "customers", "--json"]
+        main,
+        ["mmm", "fit", "--workspace", personas.other.slug, "--target", "customers", "--json"]
+        + ["--model-out", str(saved)],
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert {"Paid search", "Paid social"} <= set(doc["channels"])
     assert "converged" in doc["diagnostics"]
+    # as on the web, the weekday public holidays of the company's country are a control
+    assert MarketingMixModel.load(saved).control_names_ == ("public_holidays",)
     # without --json, the summary counts new customers per 1,000 of the workspace's currency
     text = (
         CliRunner()

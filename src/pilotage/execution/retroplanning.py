@@ -31,6 +31,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from pilotage.calendars import public_holidays
+
 __all__ = [
     "TEMPLATES",
     "MilestonePlan",
@@ -187,24 +189,9 @@ def easter(year: int) -> dt.date:
 
 
 def french_holidays(*years: int) -> frozenset[dt.date]:
-    """The eleven public holidays of metropolitan France in ``years`` (a convenience)."""
-    found = set()
-    for year in years:
-        sunday = easter(year)
-        found |= {
-            dt.date(year, 1, 1),
-            sunday + dt.timedelta(days=1),  # lundi de Pâques
-            dt.date(year, 5, 1),
-            dt.date(year, 5, 8),
-            sunday + dt.timedelta(days=39),  # Ascension
-            sunday + dt.timedelta(days=50),  # lundi de Pentecôte
-            dt.date(year, 7, 14),
-            dt.date(year, 8, 15),
-            dt.date(year, 11, 1),
-            dt.date(year, 11, 11),
-            dt.date(year, 12, 25),
-        }
-    return frozenset(found)
+    """The public holidays of metropolitan France in ``years`` (eleven a year, but for Whit
+    Monday in 2005–2007): :func:`pilotage.calendars.public_holidays` for ``FR``."""
+    return public_holidays("FR", years=years)
 
 
 # ---------------------------------------------------------------- planning

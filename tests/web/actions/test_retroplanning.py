@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from pilotage.execution.retroplanning import TEMPLATES, plan_backwards
+from pilotage.execution.retroplanning import TEMPLATES, french_holidays, plan_backwards
 from pilotage.web.actions.models import Milestone
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,35 @@ def test_it_skips_weekends_and_french_holidays_in_working_days(client, personas,
     holidays = {dt.date(2026, 5, 1), dt.date(2026, 5, 8), dt.date(2026, 5, 14)}
     for milestone in Milestone.objects.filter(action=action).exclude(due=dt.date(2026, 5, 20)):
         assert milestone.due.weekday() < 5 and milestone.due not in holidays, milestone
+
+
+def test_it_skips_the_holidays_of_the_workspaces_own_country(client, personas, plan):
+    # a company in England: the early May bank holiday is skipped, 8 May and Ascension are not
+    workspace = personas.workspace
+    workspace.country, workspace.region = "GB", "ENG"
+    workspace.save()
+    client.force_login(personas.owner)
+    action = plan["outsourced"]
+    url = reverse("action_retroplan", args=[workspace.slug, action.pk])
+    client.post(url, {"template": "trade_show", "deadline": "2026-05-20", "business_days": "on"})
+    dues = set(Milestone.objects.filter(action=action).values_list("due", flat=True))
+    assert dt.date(2026, 5, 4) not in dues
+    french = {
+        p.due
+        for p in plan_backwards(
+            TEMPLATES["trade_show"],
+            dt.date(2026, 5, 20),
+            business_days=True,
+            holidays=french_holidays(2026),
+        )
+    }
+    english = {
+        p.due
+        for p in plan_backwards(
+            TEMPLATES["trade_show"],
+            dt.date(2026, 5, 20),
+            business_days=True,
+            holidays=workspace.public_holidays([2025, 2026]),
+        )
+    }
+    assert dues == english != french

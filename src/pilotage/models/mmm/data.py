@@ -138,9 +138,9 @@ def weekly_table(
 
     Returns the same shape as :func:`read_weekly_csv`. Weeks cover the spend table's full
     weeks (a partial first or last week is dropped); weeks without a target row count 0.
-    With ``holidays`` (public holidays, e.g. ``pilotage.execution.retroplanning
-    .french_holidays``), the control ``public_holidays`` counts those falling on a weekday of
-    each week: a bridge week sells differently, and the model should not credit media for it.
+    With ``holidays`` (public holidays, e.g. ``pilotage.calendars.public_holidays``), the
+    control ``public_holidays`` counts those falling on a weekday of each week: a bridge week
+    sells differently, and the model should not credit media for it.
     """
     from pilotage.warehouse import connect
 

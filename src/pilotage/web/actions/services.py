@@ -215,11 +215,7 @@ def retro_plan(
         for m in action.milestones.filter(pinned=True)
         if m.template_step in steps
     }
-    holidays = (
-        retroplanning.french_holidays(deadline.year - 1, deadline.year)
-        if action.workspace.locale == "fr"
-        else ()
-    )
+    holidays = action.workspace.public_holidays((deadline.year - 1, deadline.year))
     plans = retroplanning.plan_backwards(
         template, deadline, business_days=business_days, holidays=holidays, pinned=pinned
     )

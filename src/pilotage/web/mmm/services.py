@@ -94,13 +94,11 @@ def start_fit(workspace: Workspace, actor: AbstractBaseUser, target: str | None 
 
 
 def holidays_of(workspace: Workspace) -> frozenset[dt.date] | None:
-    """The public holidays the model controls for: France's for a French workspace (the only
-    calendar built in yet), none otherwise."""
-    if workspace.locale != "fr":
+    """The public holidays the model controls for: those of the workspace's country (and
+    region), none without one."""
+    if not workspace.country:
         return None
-    from pilotage.execution.retroplanning import french_holidays
-
-    return french_holidays(*range(2000, dt.date.today().year + 2))
+    return workspace.public_holidays(range(2000, dt.date.today().year + 2))
 
 
 def lift_tests_of(workspace: Workspace, target: str) -> tuple[list[Lift], list[Lift]]:

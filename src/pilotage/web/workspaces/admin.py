@@ -10,7 +10,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Workspace)
 class WorkspaceAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "currency", "locale", "fiscal_year_start_month")
+    list_display = ("name", "slug", "currency", "locale", "country", "fiscal_year_start_month")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
 

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pilotage.calendars import UnknownCalendarError, check_calendar, public_holidays, regions
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as EUR."))
 
@@ -18,6 +24,21 @@ class Workspace(models.Model):
         _("currency"), max_length=3, default="EUR", validators=[currency_code]
     )
     locale = models.CharField(_("locale"), max_length=5, choices=settings.LANGUAGES, default="fr")
+    # the public holidays the company's days off follow (pilotage.calendars): a control of the
+    # marketing-mix model, skipped days of the retro-planning; empty: none
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        default="FR",
+        help_text=_("ISO 3166 code of the public holidays: FR, BE, CH, CA, GB, US…"),
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=10,
+        blank=True,
+        help_text=_("The region, where its holidays differ: QC, VD, ENG…"),
+    )
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("fiscal year starts in month"),
         default=1,
@@ -49,6 +70,32 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.region and not self.country:
+            raise ValidationError({"region": _("A region needs its country.")})
+        if not self.country:
+            return
+        try:
+            check_calendar(self.country)
+        except UnknownCalendarError as exc:
+            message = _("No public-holiday calendar for %(code)s: use a two-letter ISO 3166 code.")
+            raise ValidationError({"country": message % {"code": self.country}}) from exc
+        try:
+            check_calendar(self.country, self.region)
+        except UnknownCalendarError as exc:
+            message = _("%(country)s has no region %(code)s; its regions are: %(known)s.")
+            known = ", ".join(regions(self.country)) or "—"
+            raise ValidationError(
+                {"region": message % {"country": self.country, "code": self.region, "known": known}}
+            ) from exc
+
+    def public_holidays(self, years: Iterable[int]) -> frozenset[dt.date]:
+        """The company's public holidays in ``years`` (none without a country)."""
+        if not self.country:
+            return frozenset()
+        return public_holidays(self.country, self.region, years=years)
 
 
 class Role(models.TextChoices):

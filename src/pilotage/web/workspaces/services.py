@@ -66,6 +66,8 @@ def create_workspace(
     currency: str = "EUR",
     locale: str = "fr",
     fiscal_year_start_month: int = 1,
+    country: str | None = None,
+    region: str = "",
     slug: str | None = None,
     owner: AbstractBaseUser | None = None,
     actor: AbstractBaseUser | None = None,
@@ -76,6 +78,9 @@ def create_workspace(
         currency=currency.upper(),
         locale=locale,
         fiscal_year_start_month=fiscal_year_start_month,
+        # the holidays: France's for a French-speaking company unless told otherwise
+        country=(("FR" if locale == "fr" else "") if country is None else country).upper(),
+        region=region.upper(),
     )
     workspace.full_clean()
     workspace.save()
