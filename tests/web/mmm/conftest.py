@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.utils import timezone
 
@@ -11,14 +9,14 @@ from pilotage.simulate import INDUSTRIE
 from pilotage.web.imports.models import JobStatus
 from pilotage.web.mmm import services
 from pilotage.web.mmm.models import MmmFit
+from pilotage.web.workspaces.models import Workspace
 
 
 @pytest.fixture(scope="session")
 def industrie_fit(demo_warehouse) -> tuple[dict, dict]:
     """(model JSON, results JSON) of the Industrie demo's revenue model (~2 s, once)."""
-    workspace = SimpleNamespace(
-        slug=INDUSTRIE.slug, locale=INDUSTRIE.locale, currency=INDUSTRIE.currency
-    )
+    # an unsaved workspace as the demo loader creates it (a session fixture has no database)
+    workspace = Workspace(slug=INDUSTRIE.slug, locale=INDUSTRIE.locale, currency=INDUSTRIE.currency)
     return services.fit_model(workspace, "revenue", lambda done, step: None)
 
 
