@@ -7,4 +7,5 @@ urlpatterns = [
     path("w/<slug:slug>/", views.home, name="home"),
     path("w/<slug:slug>/panel/", views.panel, name="panel"),
     path("w/<slug:slug>/audit/", views.audit, name="audit"),
+    path("w/<slug:slug>/settings/holidays/", views.holidays_settings, name="holidays_settings"),
 ]

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from pilotage.web.workspaces import dashboard
+from pilotage.web.workspaces import dashboard, holiday_setting
 from pilotage.web.workspaces.access import workspace_view
-from pilotage.web.workspaces.models import EDITOR_ROLES
+from pilotage.web.workspaces.models import EDITOR_ROLES, Role
 from pilotage.web.workspaces.services import memberships_of
 
 
@@ -34,3 +35,23 @@ def panel(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest) -> HttpResponse:
     events = request.workspace.audit_events.select_related("actor")[:200]
     return render(request, "workspaces/audit.html", {"events": events})
+
+
+@workspace_view(Role.OWNER)
+def holidays_settings(request: HttpRequest) -> HttpResponse:
+    """The public holidays the company keeps (the MMM's control, the retro-planning's days
+    off); owners only, audited."""
+    workspace = request.workspace
+    initial = {"country": workspace.country, "region": workspace.region}
+    form = holiday_setting.HolidaysForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        holiday_setting.change(workspace, data["country"], data["region"], request.user)
+        return redirect("holidays_settings", slug=workspace.slug)
+    context = {
+        "form": form,
+        "country_name": holiday_setting.country_name(workspace.country),
+        "upcoming": holiday_setting.upcoming(workspace, timezone.localdate()),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workspaces/holidays.html", context, status=status)

@@ -49,3 +49,9 @@ def significant(value: float, digits: int = 3) -> str:
     return format_decimal(
         round(value, decimals), format="#,##0." + "#" * decimals, locale=_locale()
     )
+
+
+@register.filter
+def country(code: str) -> str:
+    """A country's name in the UI's language from its ISO 3166 code (the code when unknown)."""
+    return _locale().territories.get(code, code) if code else ""
