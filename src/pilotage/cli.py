@@ -899,6 +899,65 @@ def budget_optimize(
         click.echo(f"{label}: {warning}", err=True)
 
 
+@budget.command("curve")
+@click.option(
+    "--model",
+    "model_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A model saved by `pilotage mmm fit --model-out`.",
+)
+@click.option("--weeks", required=True, type=click.IntRange(1, 520), help="The horizon.")
+@click.option(
+    "--shares",
+    default="0.5,0.625,0.75,0.875,1,1.125,1.25,1.375,1.5",
+    show_default=True,
+    help="The totals to try, as shares of the current one (comma-separated).",
+)
+@click.option(
+    "--cautious", is_flag=True, help="Split each total as `budget optimize --cautious` does."
+)
+@language_option("Language of the errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the documented JSON shape.")
+def budget_curve_command(
+    model_path: str, weeks: int, shares: str, cautious: bool, language: str, as_json: bool
+) -> None:
+    """What a bigger or smaller total would bring: the best split at each share of the current
+    total over WEEKS weeks, its expected outcome and the extra outcome per extra €.
+
+    JSON: {"current_total": …, "points": [{"share", "total", "allocation": {…},
+    "expected": {"mean", "low", "high"}, "marginal": {"mean", "low", "high"} | null}, …]} —
+    intervals are 90%; marginal is per extra € from the previous point, draw by draw.
+    """
+    from pilotage.allocation import AllocationError, budget_curve
+    from pilotage.models.mmm import MarketingMixModel, NotConvergedError
+
+    try:
+        wanted = [float(x) for x in shares.split(",") if x.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{shares!r}: expected numbers such as 0.5,1,1.5", param_hint="--shares"
+        ) from exc
+    model = MarketingMixModel.load(model_path)
+    objective = "uplift_quantile" if cautious else "mean"
+    try:
+        points = budget_curve(model, weeks, shares=wanted, objective=objective)
+    except AllocationError as exc:
+        raise click.ClickException(exc.text(language)) from exc
+    except (NotConvergedError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    current = sum(model.current_allocation(weeks).values())
+    if as_json:
+        report = {"current_total": current, "points": [p.as_dict() for p in points]}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'share':>6} {'total':>14} {'expected':>14} {'per extra €':>12} {'(90%)':>17}")
+    for p in points:
+        extra = p.marginal
+        per = "" if extra is None else f"{extra.mean:>12.2f} {extra.low:>8.2f}–{extra.high:<8.2f}"
+        click.echo(f"{p.share:>6.0%} {p.total:>14,.0f} {p.expected.mean:>14,.0f} {per}")
+
+
 def _amounts(items: tuple[str, ...], option: str, channels: tuple[str, ...]) -> dict[str, float]:
     out = {}
     for item in items:

@@ -45,6 +45,7 @@ def test_it_has_the_expected_command_tree():
         "actions list",
         "attribution",
         "budget",
+        "budget curve",
         "budget optimize",
         "clv",
         "clv fit",

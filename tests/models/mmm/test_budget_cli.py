@@ -94,3 +94,34 @@ def test_it_speaks_french_when_asked(tmp_path):
     assert "attention: " in far.output and "la plus forte dépense hebdomadaire" in far.output
     doc = json.loads(optimize(model, "--total", "2000000", "--language", "fr", "--json").output)
     assert doc["warnings"] and all("highest weekly spend" in w for w in doc["warnings"])
+
+
+def test_the_budget_curve_prints_the_optimum_at_each_share_of_the_current_total(tmp_path):
+    from pilotage.models.mmm import MarketingMixModel
+
+    model = fitted(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        ["budget", "curve", "--model", str(model), "--weeks", "13", "--shares", "1.5,0.5,1"]
+        + ["--json"],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    current = sum(MarketingMixModel.load(model).current_allocation(13).values())
+    assert doc["current_total"] == current
+    points = doc["points"]
+    assert [p["share"] for p in points] == [0.5, 1.0, 1.5]
+    assert points[0]["marginal"] is None
+    for p in points:
+        assert round(sum(p["allocation"].values()), 2) == round(p["total"], 2)
+        assert p["total"] == round(current * p["share"], 2)
+        assert p["expected"]["low"] <= p["expected"]["mean"] <= p["expected"]["high"]
+    means = [p["expected"]["mean"] for p in points]
+    assert means == sorted(means)  # more budget, more outcome
+    assert points[1]["marginal"]["mean"] > points[2]["marginal"]["mean"] > 0
+    readable = CliRunner().invoke(main, ["budget", "curve", "--model", str(model), "--weeks", "13"])
+    assert readable.exit_code == 0 and "per extra €" in readable.output
+    bad = CliRunner().invoke(
+        main, ["budget", "curve", "--model", str(model), "--weeks", "13", "--shares", "a,1"]
+    )
+    assert bad.exit_code == 2 and "--shares" in bad.output
