@@ -445,3 +445,52 @@ def test_a_company_with_one_outcome_gets_no_choice(client, personas):
     assert 'id="start-fit"' in page and 'id="id_target"' not in page
     response = client.post(reverse("mmm_fit", args=[personas.other.slug]), {"target": "leads"})
     assert response.status_code == 400
+
+
+def test_the_fit_keeps_the_best_split_at_half_to_one_and_a_half_times_the_budget(fitted):
+    curve = fitted.results["budget_curve"]
+    assert curve["weeks"] == 13
+    points = curve["points"]
+    shares = [p["share"] for p in points]
+    assert shares[0] == 0.5 and shares[-1] == 1.5 and 1.0 in shares and shares == sorted(shares)
+    model = services.load_model(fitted)
+    current = sum(model.current_allocation(13).values())
+    for p in points:
+        assert p["total"] == pytest.approx(current * p["share"], abs=0.01)
+        assert sum(p["allocation"].values()) == pytest.approx(p["total"], abs=0.01)
+    means = [p["expected"]["mean"] for p in points]
+    assert means == sorted(means)  # more budget, split at best, never brings less
+    steps = [p["marginal"]["mean"] for p in points[1:]]
+    # concave response curves: each extra step of budget returns less than the one before
+    assert all(a >= b * (1 - 1e-6) for a, b in zip(steps, steps[1:], strict=False))
+
+
+def test_the_planner_shows_what_a_bigger_or_smaller_budget_would_bring(client, personas, fitted):
+    client.force_login(personas.manager)
+    client.cookies["django_language"] = "fr"
+    response = client.get(url("mmm_scenarios", personas))
+    curve = response.context["budget_curve"]
+    assert len(curve["rows"]) == len(fitted.results["budget_curve"]["points"])
+    [current] = [r for r in curve["rows"] if r["current"]]
+    step = curve["step"]
+    assert step["share"] == 1.125 and step["step_share"] == pytest.approx(0.125)
+    m = step["marginal"]
+    expected = {True: "pays", False: "loses" if m["high"] < 1.0 else "unsure"}[m["low"] > 1.0]
+    assert curve["verdict"] == expected  # revenue: pays when 95% of draws return over 1 € per €
+    page = response.content.decode()
+    assert 'id="budget-curve-chart"' in page and 'id="budget-curve-table"' in page
+    assert "les 12,5 % suivants du budget rapporteraient" in page
+    rule = curve["chart"]["layer"][-1]
+    assert rule["transform"] == [{"filter": "datum.current"}]
+    assert [r["total"] for r in curve["chart"]["data"]["values"] if r["current"]] == [
+        current["total"]
+    ]
+
+
+def test_a_fit_saved_before_the_budget_curve_shows_no_such_section(client, personas, fitted):
+    fitted.results = {k: v for k, v in fitted.results.items() if k != "budget_curve"}
+    fitted.save()
+    client.force_login(personas.owner)
+    response = client.get(url("mmm_scenarios", personas))
+    assert response.status_code == 200 and response.context["budget_curve"] is None
+    assert 'id="budget-curve"' not in response.content.decode()

@@ -43,6 +43,10 @@ def test_the_model_page_draws_its_charts_and_a_scenario_becomes_a_draft_budget(
     page.wait_for_url("**/mmm/scenarios/")
     page.wait_for_selector("#allocation-chart[data-rendered=true]")
     assert page.locator("#allocation-chart svg .mark-rect path").count() > 16
+    page.wait_for_selector("#budget-curve-chart[data-rendered=true]")  # band, line, current
+    assert page.locator("#budget-curve-chart svg .mark-area path").count() == 1
+    assert page.locator("#budget-curve-chart svg .mark-line path").count() == 1
+    assert page.locator("#budget-curve-chart svg .mark-rule.role-mark line").count() == 1
     page.click("#apply-recommended")
     page.wait_for_url("**/budget/?version=*")
     assert "(recommended)" in page.content()

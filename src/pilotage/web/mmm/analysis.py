@@ -8,6 +8,8 @@
   twice the highest weekly spend seen, with the 90% band of the posterior draws;
 - :func:`evaluate` — an allocation's predicted outcome over the horizon (mean and 90% interval)
   and its uplift over the current allocation, computed draw by draw;
+- :func:`budget_curve` — the best split at several shares of the current total over the
+  planner's default horizon, with the expected outcome and the extra outcome per extra €;
 - :func:`monthly_amounts` — a channel's amount spread over the horizon's calendar months at the
   steady weekly pace the model assumes (each month gets its share of the horizon's days), in
   whole cents adding up exactly.
@@ -22,12 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from pilotage.allocation import budget_curve as optimum_at_totals
 from pilotage.models.mmm import MarketingMixModel
 from pilotage.models.mmm.report import summary_text
 
 CURVE_POINTS = 25
 CURVE_SPAN = 2.0  # curves run to twice the highest weekly spend seen
 DRAWS = 200
+CURVE_WEEKS = 13  # the budget curve's horizon: the scenario planner's opening one
 CENT = Decimal("0.01")
 
 
@@ -55,6 +59,13 @@ def fit_results(
         "contributions": weekly_contributions(model) if diagnostics["converged"] else None,
         "last_week": last_week.isoformat(),
     }
+
+
+def budget_curve(model: MarketingMixModel, weeks: int = CURVE_WEEKS) -> dict[str, Any]:
+    """The expected-outcome optimum at 50% to 150% of the current total over ``weeks`` weeks
+    (``pilotage.allocation.budget_curve``), as plain JSON: ``weeks`` and ``points`` (``share``,
+    ``total``, ``allocation``, ``expected`` and ``marginal`` with ``mean``/``low``/``high``)."""
+    return {"weeks": weeks, "points": [p.as_dict() for p in optimum_at_totals(model, weeks)]}
 
 
 def weekly_contributions(model: MarketingMixModel) -> dict[str, Any]:

@@ -188,3 +188,45 @@ def allocation_bars(rows: list[dict], *, value_title: str) -> dict:
             ],
         },
     }
+
+
+def budget_curve(rows: list[dict], *, total_title: str, outcome_title: str) -> dict:
+    """Expected media-driven outcome of the best split against the total budget (line), its
+    90% band (area), and the current total (dashed rule). Rows: ``total``, ``expected``,
+    ``low``, ``high``, ``current`` (true at the current total)."""
+    x = {"field": "total", "type": "quantitative", "title": total_title, "axis": {"format": "~s"}}
+    tooltip = [
+        {"field": "total", "type": "quantitative", "format": ",.0f", "title": total_title},
+        {"field": "expected", "type": "quantitative", "format": ",.0f", "title": outcome_title},
+        {"field": "low", "type": "quantitative", "format": ",.0f", "title": "5%"},
+        {"field": "high", "type": "quantitative", "format": ",.0f", "title": "95%"},
+    ]
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": 240,
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "area", "opacity": 0.2},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "low", "type": "quantitative", "title": outcome_title},
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "line", "point": True, "tooltip": True},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "expected", "type": "quantitative"},
+                    "tooltip": tooltip,
+                },
+            },
+            {
+                "transform": [{"filter": "datum.current"}],
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#b00"},
+                "encoding": {"x": {"field": "total", "type": "quantitative"}},
+            },
+        ],
+    }

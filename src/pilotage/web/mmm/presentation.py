@@ -47,6 +47,7 @@ def step_label(step: str) -> str:
         "reading the weekly data": _("reading the weekly data"),
         "fitting the model": _("fitting the model"),
         "computing the response curves": _("computing the response curves"),
+        "computing the budget curve": _("computing the budget curve"),
         "saving": _("saving"),
         INTERRUPTED: _("interrupted: the worker stopped before the fit ended; start it again"),
     }
@@ -236,6 +237,48 @@ def scenario_context(
         value_title=_("Spend over the horizon"),
     )
     return context
+
+
+def budget_curve_context(fit: MmmFit) -> dict[str, Any] | None:
+    """The budget curve kept with the fit (``analysis.budget_curve``) as the planner shows it:
+    rows in the page's units, the chart, and the step above the current total with what the
+    model says of it; ``None`` for a fit from before the curve was kept."""
+    curve = fit.results.get("budget_curve")
+    if not curve:
+        return None
+    unit = units(fit)
+    rows: list[dict[str, Any]] = []
+    for point in curve["points"]:
+        marginal = point["marginal"]
+        rows.append(
+            {
+                "share": point["share"],
+                "total": point["total"],
+                "current": abs(point["share"] - 1.0) < 1e-9,
+                # the share of the current total this row adds to the one above
+                "step_share": point["share"] - rows[-1]["share"] if rows else None,
+                **point["expected"],
+                "expected": point["expected"]["mean"],
+                "marginal": None
+                if marginal is None
+                else {k: v * unit["scale"] for k, v in marginal.items()},
+            }
+        )
+    step = next((r for r in rows if r["share"] > 1.0 and r["marginal"]), None)
+    verdict = None
+    if step is not None and unit["break_even"] is not None:
+        m = step["marginal"]
+        verdict = (
+            "pays"
+            if m["low"] > unit["break_even"]
+            else ("loses" if m["high"] < unit["break_even"] else "unsure")
+        )
+    chart = charts.budget_curve(
+        [{k: r[k] for k in ("total", "expected", "low", "high", "current")} for r in rows],
+        total_title=_("Total budget over %(weeks)s weeks") % {"weeks": curve["weeks"]},
+        outcome_title=unit["outcome"],
+    )
+    return {"weeks": curve["weeks"], "rows": rows, "chart": chart, "step": step, "verdict": verdict}
 
 
 SUGGESTIONS = 3

@@ -214,6 +214,9 @@ def fit_model(
         vars(t) | {"used": t in used, "skipped": "" if t in used else "no_spend"}
         for t in lift_tests
     ] + [vars(t) | {"used": False, "skipped": "other_outcome"} for t in other_outcome]
+    if results["diagnostics"]["converged"]:
+        progress(0.88, "computing the budget curve")
+        results["budget_curve"] = analysis.budget_curve(model)
     results["roi_priors"] = [
         {"channel": c, "low": low, "high": high, "used": c in priors}
         for c, (low, high) in (roi_priors or {}).items()

@@ -33,6 +33,7 @@ from pilotage.web.mmm.models import (
     MmmTarget,
 )
 from pilotage.web.mmm.presentation import (
+    budget_curve_context,
     fit_context,
     lift_test_suggestions,
     scenario_context,
@@ -82,6 +83,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     model = services.load_model(fit)
     form = _form(request.GET if "weeks" in request.GET else None, model.channels)
     context = scenario_context(fit, model, form, _language())
+    context["budget_curve"] = budget_curve_context(fit)
     return render(request, "mmm/scenarios.html", context)
 
 
