@@ -6,9 +6,10 @@ spend and summed by week) and only has to learn how much of each curve is in the
 beside the model's own baseline (intercept, trend, yearly Fourier terms): ordinary least
 squares of the weekly outcome on those columns. Each channel's coefficient is 1 in truth, so
 its standard error is the relative error of the ROI that the data leave even to an estimator
-that knows everything but the scales — the Cramér–Rao bound of an unbiased estimate under the
-model's Gaussian noise (here the exact sampling spread of an unbiased one). An estimator can
-do better only with knowledge that is not in the data (a prior, a lift test).
+that knows everything but the scales — approximately the best an unbiased estimate can do (the
+Cramér–Rao bound under the additive baseline and Gaussian noise it assumes; the simulator's
+baseline is multiplicative and its noise counts). A biased estimator does better only with
+knowledge that is not in the data (a prior, a lift test) that happens to be right.
 
 Reported beside it, in the same run: the fitted model's ROI error and 90% coverage in bands of
 that bound (where the data pin a return to ±10%, ±20%, …), and the share of the oracle's

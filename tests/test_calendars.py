@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pilotage.calendars import UnknownCalendarError, public_holidays, regions
+from pilotage.calendars import UnknownCalendarError, canonical_region, public_holidays, regions
 from pilotage.execution.retroplanning import easter
 
 D = dt.date
@@ -66,5 +66,15 @@ def test_a_region_has_its_own_days():
 def test_an_unknown_country_or_region_is_named_in_the_error():
     with pytest.raises(UnknownCalendarError, match="'XX'"):
         public_holidays("XX", years=[2026])
+    with pytest.raises(UnknownCalendarError, match="'FRA'"):  # the package's three-letter alias
+        public_holidays("FRA", years=[2026])
     with pytest.raises(UnknownCalendarError, match=r"no region 'ZZ' in CA.*QC"):
         public_holidays("CA", "ZZ", years=[2026])
+
+
+def test_a_region_typed_in_any_case_is_spelt_as_the_calendar_does():
+    assert canonical_region("CA", " qc ") == "QC"
+    assert canonical_region("BE", "FLEMISH") == "Flemish"
+    assert canonical_region("FR", "zone a") == "Zone A"
+    assert canonical_region("CA", "Nowhere") == "Nowhere"  # left for the check to name
+    assert canonical_region("XX", "qc") == "qc"

@@ -19,18 +19,30 @@ from functools import cache
 
 import holidays
 
-__all__ = ["UnknownCalendarError", "check_calendar", "public_holidays", "regions"]
+__all__ = [
+    "UnknownCalendarError",
+    "canonical_region",
+    "check_calendar",
+    "countries",
+    "public_holidays",
+    "regions",
+]
 
 
 class UnknownCalendarError(ValueError):
     """A country or region code that no holiday calendar knows; the message says which are."""
 
 
+def _supported() -> dict[str, list[str]]:
+    # two-letter codes only: the package also lists three-letter aliases (FRA, GBR…)
+    return holidays.list_supported_countries(include_aliases=False)
+
+
 def check_calendar(country: str, region: str = "") -> None:
     """Raise :class:`UnknownCalendarError` unless ``country`` (ISO 3166-1 alpha-2, e.g. ``FR``)
-    and ``region`` (its subdivision's code, e.g. ``QC`` in ``CA``; empty for the whole
-    country) name a calendar."""
-    supported = holidays.list_supported_countries()
+    and ``region`` (its subdivision exactly as :func:`regions` spells it, e.g. ``QC`` in
+    ``CA``, ``Flemish`` in ``BE``; empty for the whole country) name a calendar."""
+    supported = _supported()
     if country not in supported:
         raise UnknownCalendarError(
             f"no public-holiday calendar for country {country!r}; use a two-letter ISO 3166 "
@@ -44,9 +56,24 @@ def check_calendar(country: str, region: str = "") -> None:
 
 
 def regions(country: str) -> tuple[str, ...]:
-    """The subdivision codes ``country``'s calendar knows (empty when it has none)."""
+    """The subdivisions ``country``'s calendar knows (empty when it has none)."""
     check_calendar(country)
-    return tuple(holidays.list_supported_countries()[country])
+    return tuple(_supported()[country])
+
+
+def canonical_region(country: str, region: str) -> str:
+    """``region`` as the calendar spells it, matched without regard to case or surrounding
+    spaces (``qc`` → ``QC``, ``flemish`` → ``Flemish``); unchanged when nothing matches, so
+    that :func:`check_calendar` names the regions known."""
+    wanted = region.strip().casefold()
+    if not wanted or country not in _supported():
+        return region.strip()
+    return next((r for r in _supported()[country] if r.casefold() == wanted), region.strip())
+
+
+def countries() -> tuple[str, ...]:
+    """The two-letter codes of every country with a calendar."""
+    return tuple(_supported())
 
 
 def public_holidays(country: str, region: str = "", *, years: Iterable[int]) -> frozenset[dt.date]:

@@ -61,6 +61,7 @@ def test_a_change_is_audited_and_the_next_holidays_are_listed(client, personas):
     ("data", "field", "named"),
     [
         ({"country": "XX", "region": ""}, "country", "XX"),
+        ({"country": "FRA", "region": ""}, "country", "FRA"),  # an alias the calendars know
         ({"country": "CA", "region": "ZZ"}, "region", "QC"),
         ({"country": "", "region": "QC"}, "region", "country"),
     ],
@@ -88,14 +89,40 @@ def test_no_country_means_no_holidays_and_the_page_says_so_in_french(client, per
     page = _get(client, _url(slug), "fr")
     assert "Aucun pays choisi" in page
     model_page = _get(client, reverse("mmm", args=[slug]), "fr")
-    assert "Aucun jour férié compté" in model_page and _url(slug) in model_page
+    assert "Le prochain ajustement ne compte aucun jour férié" in model_page
+    assert _url(slug) in model_page
 
 
 def test_the_model_page_names_the_calendar_and_links_it_for_owners_only(client, personas):
     slug = personas.workspace.slug
     client.force_login(personas.owner)
     page = _get(client, reverse("mmm", args=[slug]), "fr")
-    assert "Jours fériés comptés : France" in page and _url(slug) in page
+    assert "Jours fériés que le prochain ajustement compte : France" in page
+    assert _url(slug) in page
     client.force_login(personas.manager)
     page = _get(client, reverse("mmm", args=[slug]), "en")
-    assert "Public holidays counted: France" in page and _url(slug) not in page
+    assert "Public holidays the next fit counts: France" in page and _url(slug) not in page
+
+
+def test_a_region_is_taken_whatever_its_case_and_spelt_as_the_calendar_does(client, personas):
+    client.force_login(personas.owner)
+    slug = personas.workspace.slug
+    assert client.post(_url(slug), {"country": "BE", "region": " flemish "}).status_code == 302
+    personas.workspace.refresh_from_db()
+    assert (personas.workspace.country, personas.workspace.region) == ("BE", "Flemish")
+    assert client.post(_url(slug), {"country": "CH", "region": "stadt zurich"}).status_code == 302
+    personas.workspace.refresh_from_db()
+    assert personas.workspace.region == "Stadt Zurich"  # longer than a code: the field holds it
+
+
+def test_the_countries_are_two_letter_codes_sorted_by_their_name_in_the_page_language(
+    client, personas
+):
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "fr"
+    form = client.get(_url(personas.workspace.slug)).context["form"]
+    codes = [code for code, _ in form.fields["country"].choices]
+    assert codes[0] == "" and all(len(c) == 2 for c in codes[1:]) and "FRA" not in codes
+    names = [label for _, label in form.fields["country"].choices[1:]]
+    # États-Unis among the E's, not after Zimbabwe
+    assert codes.index("US") < codes.index("FR") and names[-1].startswith("Zimbabwe")

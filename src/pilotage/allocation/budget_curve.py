@@ -6,7 +6,8 @@ several shares of the current total (each split the best for its total, under th
 settings) and gives, for each, the expected media-driven outcome and — from the previous, smaller
 total — the extra outcome per extra €, both with their 90% interval over the posterior draws
 (the difference is taken draw by draw, so the uncertainty the two totals share cancels). When
-the extra € returns less than a € of margin, the budget is past the point where growing it pays.
+the extra € brings back less than it costs — in revenue, or in whatever margin the outcome is
+counted in — growing the budget no longer pays for itself.
 """
 
 from __future__ import annotations

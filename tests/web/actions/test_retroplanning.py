@@ -77,3 +77,6 @@ def test_it_skips_the_holidays_of_the_workspaces_own_country(client, personas, p
         )
     }
     assert dues == english != french
+    page = client.get(reverse("action", args=[workspace.slug, action.pk])).content.decode()
+    assert "Working days skip the public holidays of: United Kingdom (ENG)" in page
+    assert reverse("holidays_settings", args=[workspace.slug]) in page  # the owner may change it

@@ -215,7 +215,8 @@ def retro_plan(
         for m in action.milestones.filter(pinned=True)
         if m.template_step in steps
     }
-    holidays = action.workspace.public_holidays((deadline.year - 1, deadline.year))
+    # steps run from a year before the deadline to a few weeks after it (J+7 follow-ups)
+    holidays = action.workspace.public_holidays(range(deadline.year - 1, deadline.year + 2))
     plans = retroplanning.plan_backwards(
         template, deadline, business_days=business_days, holidays=holidays, pinned=pinned
     )

@@ -27,11 +27,12 @@ import numpy as np
 from pilotage.allocation import budget_curve as optimum_at_totals
 from pilotage.models.mmm import MarketingMixModel
 from pilotage.models.mmm.report import summary_text
+from pilotage.web.mmm.forms import DEFAULT_WEEKS
 
 CURVE_POINTS = 25
 CURVE_SPAN = 2.0  # curves run to twice the highest weekly spend seen
 DRAWS = 200
-CURVE_WEEKS = 13  # the budget curve's horizon: the scenario planner's opening one
+CURVE_WEEKS = DEFAULT_WEEKS  # the budget curve's horizon: the scenario planner's opening one
 CENT = Decimal("0.01")
 
 
@@ -61,11 +62,17 @@ def fit_results(
     }
 
 
-def budget_curve(model: MarketingMixModel, weeks: int = CURVE_WEEKS) -> dict[str, Any]:
+def budget_curve(model: MarketingMixModel, weeks: int = CURVE_WEEKS) -> dict[str, Any] | None:
     """The expected-outcome optimum at 50% to 150% of the current total over ``weeks`` weeks
     (``pilotage.allocation.budget_curve``), as plain JSON: ``weeks`` and ``points`` (``share``,
-    ``total``, ``allocation``, ``expected`` and ``marginal`` with ``mean``/``low``/``high``)."""
-    return {"weeks": weeks, "points": [p.as_dict() for p in optimum_at_totals(model, weeks)]}
+    ``total``, ``allocation``, ``expected`` and ``marginal`` with ``mean``/``low``/``high``);
+    ``None`` when there is no current total to scale (nothing spent in the last weeks of data)
+    or no split of it is feasible."""
+    try:
+        points = optimum_at_totals(model, weeks)
+    except ValueError:  # AllocationError is one too
+        return None
+    return {"weeks": weeks, "points": [p.as_dict() for p in points]}
 
 
 def weekly_contributions(model: MarketingMixModel) -> dict[str, Any]:

@@ -264,7 +264,10 @@ def budget_curve_context(fit: MmmFit) -> dict[str, Any] | None:
                 else {k: v * unit["scale"] for k, v in marginal.items()},
             }
         )
-    step = next((r for r in rows if r["share"] > 1.0 and r["marginal"]), None)
+    # the step from the current total to the next one up (none if the current total is not
+    # among the points, or is the last)
+    at = next((i for i, r in enumerate(rows) if r["current"]), None)
+    step = rows[at + 1] if at is not None and at + 1 < len(rows) else None
     verdict = None
     if step is not None and unit["break_even"] is not None:
         m = step["marginal"]

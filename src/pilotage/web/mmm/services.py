@@ -214,6 +214,8 @@ def fit_model(
         vars(t) | {"used": t in used, "skipped": "" if t in used else "no_spend"}
         for t in lift_tests
     ] + [vars(t) | {"used": False, "skipped": "other_outcome"} for t in other_outcome]
+    # what the fit counted as days off (the setting may change before the next fit)
+    results["holidays"] = {"country": workspace.country, "region": workspace.region}
     if results["diagnostics"]["converged"]:
         progress(0.88, "computing the budget curve")
         results["budget_curve"] = analysis.budget_curve(model)

@@ -5,14 +5,15 @@ HTTP."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
-import holidays
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from pilotage.calendars import countries
 from pilotage.web.workspaces.models import AuditAction, Workspace
 from pilotage.web.workspaces.services import record
 from pilotage.web.workspaces.templatetags.pilotage import country as country_name
@@ -26,20 +27,16 @@ class HolidaysForm(forms.Form):
     region = forms.CharField(
         label=_("Region"),
         required=False,
-        max_length=10,
+        max_length=40,
         help_text=_("Only where its holidays differ from the country's: QC, VD, ENG…"),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        codes = holidays.list_supported_countries()
-        named = sorted(((country_name(c), c) for c in codes), key=lambda p: p[0].casefold())
+        named = sorted(((country_name(c), c) for c in countries()), key=lambda p: _sortable(p[0]))
         self.fields["country"].choices = [("", _("None: no public holidays"))] + [
             (code, f"{name} ({code})") for name, code in named
         ]
-
-    def clean_region(self) -> str:
-        return self.cleaned_data["region"].strip().upper()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -53,7 +50,14 @@ class HolidaysForm(forms.Form):
             for field, messages in exc.message_dict.items():
                 for message in messages:
                     self.add_error(field, message)
+            return data
+        data["country"], data["region"] = probe.country, probe.region
         return data
+
+
+def _sortable(name: str) -> str:
+    """``États-Unis`` sorts with the E's, not after Zimbabwe."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def upcoming(workspace: Workspace, today: dt.date, days: int = 365) -> list[dt.date]:

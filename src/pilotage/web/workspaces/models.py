@@ -10,7 +10,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilotage.calendars import UnknownCalendarError, check_calendar, public_holidays, regions
+from pilotage.calendars import (
+    UnknownCalendarError,
+    canonical_region,
+    check_calendar,
+    public_holidays,
+    regions,
+)
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as EUR."))
 
@@ -35,7 +41,7 @@ class Workspace(models.Model):
     )
     region = models.CharField(
         _("region"),
-        max_length=10,
+        max_length=40,
         blank=True,
         help_text=_("The region, where its holidays differ: QC, VD, ENG…"),
     )
@@ -73,6 +79,9 @@ class Workspace(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # as the calendars spell them: FR, and QC or Flemish whatever the case typed
+        self.country = self.country.strip().upper()
+        self.region = canonical_region(self.country, self.region)
         if self.region and not self.country:
             raise ValidationError({"region": _("A region needs its country.")})
         if not self.country:

@@ -79,8 +79,8 @@ def create_workspace(
         locale=locale,
         fiscal_year_start_month=fiscal_year_start_month,
         # the holidays: France's for a French-speaking company unless told otherwise
-        country=(("FR" if locale == "fr" else "") if country is None else country).upper(),
-        region=region.upper(),
+        country=("FR" if locale == "fr" else "") if country is None else country,
+        region=region,  # Workspace.clean spells both as the calendars do
     )
     workspace.full_clean()
     workspace.save()

@@ -43,7 +43,8 @@ def holidays_settings(request: HttpRequest) -> HttpResponse:
     off); owners only, audited."""
     workspace = request.workspace
     initial = {"country": workspace.country, "region": workspace.region}
-    form = holiday_setting.HolidaysForm(request.POST or None, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    form = holiday_setting.HolidaysForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         holiday_setting.change(workspace, data["country"], data["region"], request.user)
