@@ -144,7 +144,8 @@ def budget_curve_command(
     total over WEEKS weeks, its expected outcome and the extra outcome per extra €.
 
     JSON: {"current_total": …, "points": [{"share", "total", "allocation": {…},
-    "expected": {"mean", "low", "high"}, "marginal": {"mean", "low", "high"} | null}, …]} —
+    "expected": {"mean", "low", "high"}, "marginal": {"mean", "low", "high"} | null,
+    "warnings": […], "notes": […]}, …]} —
     intervals are 90%; marginal is per extra € from the previous point, draw by draw.
     """
     from pilotage.allocation import AllocationError, budget_curve

@@ -75,3 +75,14 @@ def test_it_passes_the_optimisers_settings_at_every_total():
 def test_it_refuses_what_it_cannot_scale(shares, current, words):
     with pytest.raises(ValueError, match=words):
         budget_curve(two_channels(), WEEKS, shares=shares, current=current)
+
+
+def test_it_keeps_the_optimisers_warnings_at_each_total():
+    model = two_channels()
+    low, high = budget_curve(model, WEEKS, shares=(1.0, 6.0))
+    assert low.notes == ()  # the current pace is within what the model has seen
+    assert high.notes  # six times the budget: weekly spend far beyond the spend seen
+    english, french = high.warnings_in("en"), high.warnings_in("fr")
+    assert english and french and english != french
+    assert high.as_dict()["warnings"] == list(english)
+    assert [n["code"] for n in high.as_dict()["notes"]] == [n.code for n in high.notes]

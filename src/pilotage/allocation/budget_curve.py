@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from pilotage.allocation.messages import Message
 from pilotage.allocation.optimize import optimize
 from pilotage.allocation.response import ResponseModel
 from pilotage.allocation.result import Interval
@@ -31,7 +32,8 @@ class CurvePoint:
 
     ``share`` is the total as a share of the current one; ``expected`` the media-driven
     outcome over the horizon; ``marginal`` the extra outcome per extra € from the previous
-    point (``None`` at the first).
+    point (``None`` at the first); ``notes`` the optimiser's warnings for that total (spend far
+    beyond what the model has seen, a kept current mix).
     """
 
     total: float
@@ -39,8 +41,14 @@ class CurvePoint:
     allocation: dict[str, float]
     expected: Interval
     marginal: Interval | None
+    notes: tuple[Message, ...] = ()
+
+    def warnings_in(self, language: str = "en") -> tuple[str, ...]:
+        """The warnings in ``language`` ("fr…" → French, anything else → English)."""
+        return tuple(note.text(language) for note in self.notes)
 
     def as_dict(self) -> dict[str, Any]:
+        """Plain JSON types; ``warnings`` in English, ``notes`` as ``{"code", "params"}``."""
         marginal = None if self.marginal is None else vars(self.marginal)
         return {
             "total": self.total,
@@ -48,6 +56,8 @@ class CurvePoint:
             "allocation": self.allocation,
             "expected": vars(self.expected),
             "marginal": marginal,
+            "warnings": list(self.warnings_in("en")),
+            "notes": [note.as_dict() for note in self.notes],
         }
 
 
@@ -84,6 +94,8 @@ def budget_curve(
             step = (draws - previous[1]) / (total - previous[0])
             mean = (plan.expected.mean - points[-1].expected.mean) / (total - previous[0])
             marginal = Interval.from_draws(mean, step)
-        points.append(CurvePoint(total, share, plan.allocation, plan.expected, marginal))
+        points.append(
+            CurvePoint(total, share, plan.allocation, plan.expected, marginal, plan.notes)
+        )
         previous = (total, draws)
     return points

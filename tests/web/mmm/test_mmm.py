@@ -549,3 +549,16 @@ def test_no_curve_is_kept_when_nothing_was_spent_lately():
     model = MarketingMixModel(holdout_weeks=0).fit(spend, y)
     assert sum(model.current_allocation(13).values()) == 0
     assert analysis.budget_curve(model) is None
+
+
+def test_the_warnings_at_a_total_show_in_the_page_language(client, personas, fitted):
+    results = copy.deepcopy(fitted.results)
+    last = results["budget_curve"]["points"][-1]
+    last["warnings"] = {"en": ["Far beyond the spend seen."], "fr": ["Bien au-delà."]}
+    fitted.results = results
+    fitted.save()
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "fr"
+    page = client.get(url("mmm_scenarios", personas)).content.decode()
+    assert "150,0 % du total actuel : Bien au-delà." in page
+    assert "Far beyond" not in page

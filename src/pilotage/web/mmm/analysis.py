@@ -72,7 +72,13 @@ def budget_curve(model: MarketingMixModel, weeks: int = CURVE_WEEKS) -> dict[str
         points = optimum_at_totals(model, weeks)
     except ValueError:  # AllocationError is one too
         return None
-    return {"weeks": weeks, "points": [p.as_dict() for p in points]}
+    return {
+        "weeks": weeks,
+        "points": [
+            p.as_dict() | {"warnings": {lang: list(p.warnings_in(lang)) for lang in ("en", "fr")}}
+            for p in points
+        ],
+    }
 
 
 def weekly_contributions(model: MarketingMixModel) -> dict[str, Any]:

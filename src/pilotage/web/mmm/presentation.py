@@ -239,7 +239,7 @@ def scenario_context(
     return context
 
 
-def budget_curve_context(fit: MmmFit) -> dict[str, Any] | None:
+def budget_curve_context(fit: MmmFit, language: str | None = None) -> dict[str, Any] | None:
     """The budget curve kept with the fit (``analysis.budget_curve``) as the planner shows it:
     rows in the page's units, the chart, and the step above the current total with what the
     model says of it; ``None`` for a fit from before the curve was kept."""
@@ -247,9 +247,11 @@ def budget_curve_context(fit: MmmFit) -> dict[str, Any] | None:
     if not curve:
         return None
     unit = units(fit)
+    language = "fr" if (language or get_language() or "en").startswith("fr") else "en"
     rows: list[dict[str, Any]] = []
     for point in curve["points"]:
         marginal = point["marginal"]
+        warnings = point.get("warnings") or {}
         rows.append(
             {
                 "share": point["share"],
@@ -262,6 +264,8 @@ def budget_curve_context(fit: MmmFit) -> dict[str, Any] | None:
                 "marginal": None
                 if marginal is None
                 else {k: v * unit["scale"] for k, v in marginal.items()},
+                # the optimiser's warnings at that total, in the page's language
+                "warnings": warnings.get(language, []) if isinstance(warnings, dict) else [],
             }
         )
     # the step from the current total to the next one up (none if the current total is not
