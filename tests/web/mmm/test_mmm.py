@@ -562,3 +562,16 @@ def test_the_warnings_at_a_total_show_in_the_page_language(client, personas, fit
     page = client.get(url("mmm_scenarios", personas)).content.decode()
     assert "150,0 % du total actuel : Bien au-delà." in page
     assert "Far beyond" not in page
+
+
+def test_the_page_tells_the_holidays_the_fit_counted_from_those_the_next_will(
+    client, personas, fitted
+):
+    assert fitted.results["holidays"] == {"country": "FR", "region": ""}
+    personas.workspace.country, personas.workspace.region = "GB", "ENG"
+    personas.workspace.save()
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "en"
+    page = client.get(url("mmm", personas)).content.decode()
+    assert "Public holidays counted by this fit: France." in page
+    assert "Public holidays the next fit counts: United Kingdom (ENG)" in page
