@@ -26,11 +26,10 @@ import math
 import time
 
 import numpy as np
-from allocation_capture import oracle
+from allocation_capture import VARIANTS, _recommend, oracle
 from mmm_markets import WEEKS, market, scenarios, true_value
 from tests.models.mmm.conftest import true_contributions
 
-from pilotage.allocation import optimize
 from pilotage.models.mmm import MarketingMixModel
 
 # bands of the bound (relative standard error of an ROI) the model's error is reported in
@@ -71,14 +70,7 @@ def mmm_information_bound() -> dict:
             spend, y, dates=dates
         )
         current = model.current_allocation(WEEKS)
-        cautious = optimize(
-            model,
-            sum(current.values()),
-            WEEKS,
-            current=current,
-            objective="uplift_quantile",
-            quantile=0.1,
-        ).allocation
+        cautious = _recommend(model, sum(current.values()), current, VARIANTS["cautious"])
         fit_s += time.perf_counter() - start
         start = time.perf_counter()
         weeks = len(y)

@@ -33,6 +33,7 @@ class UnknownCalendarError(ValueError):
     """A country or region code that no holiday calendar knows; the message says which are."""
 
 
+@cache
 def _supported() -> dict[str, list[str]]:
     # two-letter codes only: the package also lists three-letter aliases (FRA, GBR…)
     return holidays.list_supported_countries(include_aliases=False)

@@ -11,6 +11,15 @@ import click
 
 from pilotage.cli_options import language_option
 
+# the fitted model every budget command reads
+model_option = click.option(
+    "--model",
+    "model_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A model saved by `pilotage mmm fit --model-out`.",
+)
+
 
 @click.group()
 def budget() -> None:
@@ -18,13 +27,7 @@ def budget() -> None:
 
 
 @budget.command("optimize")
-@click.option(
-    "--model",
-    "model_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="A model saved by `pilotage mmm fit --model-out`.",
-)
+@model_option
 @click.option("--total", required=True, type=float, help="The budget over the horizon.")
 @click.option("--weeks", required=True, type=click.IntRange(1, 520), help="The horizon.")
 @click.option("--min", "minimums", multiple=True, help="CHANNEL=AMOUNT over the horizon.")
@@ -118,13 +121,7 @@ def budget_optimize(
 
 
 @budget.command("curve")
-@click.option(
-    "--model",
-    "model_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="A model saved by `pilotage mmm fit --model-out`.",
-)
+@model_option
 @click.option("--weeks", required=True, type=click.IntRange(1, 520), help="The horizon.")
 @click.option(
     "--shares",

@@ -68,3 +68,14 @@ def personas(db, demo_warehouse) -> Personas:
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for production, not for creating test users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """The test client leaves the last request's language active in the thread (a server
+    activates it per request); without this, a test ending on a French page turned the next
+    test's command-line messages French."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

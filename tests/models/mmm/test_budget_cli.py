@@ -125,3 +125,7 @@ def test_the_budget_curve_prints_the_optimum_at_each_share_of_the_current_total(
         main, ["budget", "curve", "--model", str(model), "--weeks", "13", "--shares", "a,1"]
     )
     assert bad.exit_code == 2 and "--shares" in bad.output
+    negative = CliRunner().invoke(
+        main, ["budget", "curve", "--model", str(model), "--weeks", "13", "--shares", "0,1"]
+    )
+    assert negative.exit_code == 1 and "must be positive" in negative.output
